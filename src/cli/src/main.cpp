@@ -1,0 +1,48 @@
+// mpyseal: one binary, several personalities chosen by argv[0] or the first argument.
+#include "Commands.h"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+void printUsage() {
+    std::fputs("usage: mpyseal <command> [options]\n"
+               "\n"
+               "commands:\n"
+               "  compile [mpy-cross options] FILE.py   compile one file to .mpy (mpy-cross compatible)\n"
+               "  build SRC_DIR -o OUT_DIR [-j N]       compile a whole app tree\n"
+               "  dis FILE.mpy                          disassemble a .mpy file\n"
+               "\n"
+               "Invoked as 'mpy-cross' (e.g. through a symlink) it takes mpy-cross's command line.\n",
+               stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const std::string self = argc > 0 ? std::filesystem::path(argv[0]).filename().string() : "mpyseal";
+    try {
+        if (self.starts_with("mpy-cross")) return mpyseal::cli::runMpyCross(args);
+        if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+            printUsage();
+            return args.empty() ? 1 : 0;
+        }
+        const std::string command = args[0];
+        args.erase(args.begin());
+        if (command == "compile") return mpyseal::cli::runCompile(args);
+        if (command == "mpy-cross") return mpyseal::cli::runMpyCross(args);
+        if (command == "dis") return mpyseal::cli::runDis(args);
+        if (command == "build") return mpyseal::cli::runBuild(args);
+        std::fprintf(stderr, "mpyseal: unknown command '%s' (see 'mpyseal --help')\n", command.c_str());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mpyseal: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,23 @@
+// Atomic file output: callers never leave a partial file behind.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <system_error>
+
+namespace mpyseal::common {
+
+/// Writes `data` to `path` atomically: the bytes go to a temporary file in the same directory, which is
+/// flushed (fsync) and then renamed over `path`. On any failure the temporary file is removed and `path`
+/// is left untouched (either absent or with its previous contents).
+/// `mode` is the permission of the created file (umask applies), e.g. 0644, or 0600 for key files.
+/// Throws std::system_error (with the path in the message) on I/O failure.
+void writeFileAtomically(const std::filesystem::path& path, std::span<const uint8_t> data, unsigned mode = 0644);
+
+/// Reads a whole regular file into memory. Throws std::system_error if the path cannot be opened, is a
+/// directory, or a read fails. `maxBytes` bounds the size accepted (std::system_error with EFBIG beyond).
+std::string readFile(const std::filesystem::path& path, std::uintmax_t maxBytes = std::uintmax_t(1) << 32);
+
+} // namespace mpyseal::common

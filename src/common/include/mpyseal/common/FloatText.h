@@ -1,0 +1,30 @@
+// MicroPython-compatible float text: the parser and repr of MicroPython's x86-64 build.
+//
+// Source of the algorithm: ../shared/reference/mpy-format.md §5.9 and Appendix C. MicroPython parses
+// decimal literals by accumulating up to ~19 digits into a 64-bit mantissa and scaling with an 80-bit
+// x87 long double power of ten, which is not always correctly rounded; its repr tries 16..19 significant
+// digits and keeps the first that its own parser maps back to the value. A .mpy float constant stores
+// that repr text, so byte identity needs the exact same algorithm (CPython's shortest repr differs for
+// about 4% of doubles).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mpyseal::common {
+
+/// Parses an unsigned decimal float literal as MicroPython's lexer/compiler does: digits, optional '.',
+/// optional exponent ('e'/'E', optional sign), '_' ignored. Parsing stops at the first other character.
+/// Never throws; overflow gives +inf, underflow 0.0.
+double parseMicroPythonFloat(std::string_view text);
+
+/// repr() of a float as MicroPython's x86-64 build prints it and as mpy-cross stores it in a tag-8
+/// constant: "nan", "inf", "-inf", "0.0", "-0.0", "2.5", "1e+100", "1.0000000000000001e-05", ...
+/// With `alwaysDecimal` false an integral value gets no ".0" (used for complex text: "2j").
+std::string reprMicroPythonFloat(double value, bool alwaysDecimal = true);
+
+/// Text of a pure-imaginary complex constant as stored in a tag-9 constant: the imaginary part formatted
+/// with alwaysDecimal=false followed by 'j' ("2j", "1.5j", "1e+100j", "0j").
+std::string reprMicroPythonImaginary(double imag);
+
+} // namespace mpyseal::common

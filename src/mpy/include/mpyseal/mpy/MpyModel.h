@@ -1,0 +1,48 @@
+// In-memory model of a .mpy file: the contract between compiler, writer, reader and (later) the VM.
+// Source of the format: ../shared/reference/mpy-format.md §1 (v6) and mpy-v5.md (v5).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mpyseal::mpy {
+
+/// One entry of the constant table (§1.5). Text payloads are stored exactly as written in the file:
+/// Str/Bytes hold the raw bytes, Int the decimal text ("-12345678901234567890"), Float the repr text
+/// ("2.5", "inf"), Complex the imaginary text with 'j' ("1.5j").
+struct Constant {
+    enum class Kind : uint8_t { None, False, True, Ellipsis, Str, Bytes, Int, Float, Complex, Tuple };
+    Kind kind = Kind::None;
+    std::string text;            ///< Str, Bytes, Int, Float, Complex
+    std::vector<Constant> items; ///< Tuple
+
+    /// Strict equality used for de-duplication: same kind, same text, items equal recursively.
+    friend bool operator==(const Constant&, const Constant&) = default;
+};
+
+/// Kind of a raw code as stored in the file (§1.6; in-memory MP_CODE_* minus 2).
+enum class RawCodeKind : uint8_t { Bytecode = 0, NativePython = 1, NativeViper = 2, NativeAsm = 3 };
+
+/// One function body (module, def, lambda, class body, comprehension) and its nested children.
+/// For bytecode, `code` holds signature + prelude size + code info + cells + opcodes (§1.7); v5 code is
+/// the same layout in v5 form (mpy-v5.md). `children` are in MAKE_FUNCTION/MAKE_CLOSURE index order.
+struct RawCode {
+    RawCodeKind kind = RawCodeKind::Bytecode;
+    std::vector<uint8_t> code;
+    std::vector<RawCode> children;
+    /// v5 only: the per-function constant table (v6 keeps constants module-wide in MpyFile::constants).
+    std::vector<Constant> v5Constants;
+};
+
+/// A whole .mpy file.
+struct MpyFile {
+    uint8_t version = 6;      ///< header byte 1: 6 (or 5)
+    uint8_t flags = 0;        ///< header byte 2 (v6: arch/sub-version; v5: feature flags)
+    uint8_t smallIntBits = 31; ///< header byte 3
+    std::vector<std::string> qstrs;    ///< v6 module qstr table; entry 0 is the source name
+    std::vector<Constant> constants;   ///< v6 module constant table
+    RawCode root;                      ///< top-level module code
+};
+
+} // namespace mpyseal::mpy
