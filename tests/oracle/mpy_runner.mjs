@@ -11,6 +11,7 @@
 //   {
 //     name:    'label',                       // optional, copied to the result
 //     files:   { 'pkg/m.mpy': Uint8Array, 'main.py': 'text', ... },  // written under /app (dirs created)
+//     setup:   'python source',                // optional, run first (e.g. to change sys.path)
 //     run:     { import: 'm' }                 // __import__('m') with cwd /app ('' is on sys.path), or
 //              { exec: 'python source' },      // run the text as __main__ (file name "<stdin>")
 //     timeoutMs, heapsize, pystack             // optional, override the runner options
@@ -112,7 +113,7 @@ class Slot {
             const files = {};
             for (const [p, content] of Object.entries(job.files || {})) files[p] = content;
             this.worker.postMessage({
-                files, run: job.run,
+                files, run: job.run, setup: job.setup ?? null,
                 heapsize: job.heapsize ?? this.options.heapsize,
                 pystack: job.pystack ?? this.options.pystack,
             });
@@ -249,6 +250,7 @@ async function workerMain() {
                 mp.FS.writeFile(full, content);
             }
             mp.FS.chdir('/app');
+            if (job.setup) mp.runPython(job.setup);
             if (job.run.import !== undefined) {
                 mp.runPython(`__import__(${JSON.stringify(job.run.import)})`);
             } else {
