@@ -43,6 +43,9 @@ struct MpyFile {
     std::vector<std::string> qstrs;    ///< v6 module qstr table; entry 0 is the source name
     std::vector<Constant> constants;   ///< v6 module constant table
     RawCode root;                      ///< top-level module code
+    /// v6 only: the architecture-flags vuint that follows the header when bit 6 of `flags` is set (§1.3;
+    /// only RV32 native code uses it). Ignored otherwise.
+    uint64_t archFlags = 0;
 };
 
 } // namespace mpyseal::mpy

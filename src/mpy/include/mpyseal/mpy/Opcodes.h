@@ -131,6 +131,7 @@ struct OpcodeInfo {
 const OpcodeInfo& opcodeInfo(uint8_t opcode);
 
 /// Name of a unary or binary operator in bytecode numbering, e.g. "NOT", "ADD", "INPLACE_ADD", "LESS".
+/// Returns "" for numbers outside 0..3 / 0..34 (the runtime-only operators never appear in bytecode).
 std::string_view unaryOpName(int op);
 std::string_view binaryOpName(int op);
 

@@ -1,0 +1,107 @@
+// Prelude and instruction decoding (mpy-format.md §1.7, §2.1, §2.2).
+#include "mpyseal/mpy/Bytecode.h"
+
+#include "mpyseal/mpy/MpyReader.h"
+
+#include <fmt/format.h>
+
+namespace mpyseal::mpy {
+
+Prelude decodePrelude(std::span<const uint8_t> code) {
+    Prelude p;
+    ByteCursor c(code);
+    p.signature = readSignature(c);
+    readPreludeSize(c, p.nInfo, p.nCell);
+    p.codeInfoOffset = c.position();
+    if (p.nInfo > c.remaining())
+        throw MpyFormatError(
+            fmt::format("code-info section of {} bytes at offset {} runs past the end of the "
+                        "code ({} bytes remain)",
+                        p.nInfo, p.codeInfoOffset, c.remaining()));
+    if (p.nCell > c.remaining() - p.nInfo)
+        throw MpyFormatError(fmt::format("closure section of {} bytes at offset {} runs past the end of the "
+                                         "code ({} bytes remain)",
+                                         p.nCell, p.codeInfoOffset + p.nInfo, c.remaining() - p.nInfo));
+    if (p.nInfo == 0)
+        throw MpyFormatError(fmt::format(
+            "code-info section at offset {} is empty (it must hold the simple name)", p.codeInfoOffset));
+
+    const size_t infoEnd = p.codeInfoOffset + p.nInfo;
+    ByteCursor info(code.first(infoEnd), p.codeInfoOffset);
+    p.simpleName = info.readVuint("simple name");
+    // Every name takes at least one byte: reject before allocating for a hostile count.
+    const uint64_t nArgs = uint64_t(p.signature.nPosArgs) + p.signature.nKwonlyArgs;
+    if (nArgs > info.remaining())
+        throw MpyFormatError(fmt::format("signature declares {} argument names but only {} bytes of the "
+                                         "code-info section remain at offset {}",
+                                         nArgs, info.remaining(), info.position()));
+    p.argNames.reserve(nArgs);
+    for (uint64_t i = 0; i < nArgs; ++i)
+        p.argNames.push_back(info.readVuint("argument name"));
+    p.lineTable = code.subspan(info.position(), infoEnd - info.position());
+    p.cells = code.subspan(infoEnd, p.nCell);
+    p.opcodeOffset = infoEnd + p.nCell;
+    return p;
+}
+
+bool isLocalNumberOpcode(uint8_t op) {
+    switch (op) {
+    case uint8_t(Op::LoadFastN):
+    case uint8_t(Op::LoadDeref):
+    case uint8_t(Op::StoreFastN):
+    case uint8_t(Op::StoreDeref):
+    case uint8_t(Op::DeleteFast):
+    case uint8_t(Op::DeleteDeref): return true;
+    default: return op >= kLoadFastMulti && op < kStoreFastMulti + 16;
+    }
+}
+
+Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
+    Instruction ins;
+    ins.offset = offset;
+    ByteCursor c(opcodes, offset);
+    ins.opcode = c.readByte("opcode");
+    const OpcodeInfo& info = opcodeInfo(ins.opcode);
+    if (info.name.empty())
+        throw MpyFormatError(fmt::format("unused opcode 0x{:02x} at offset {}", ins.opcode, offset));
+    try {
+        switch (info.operand) {
+        case OperandKind::None: break;
+        case OperandKind::Qstr:
+        case OperandKind::Uint: ins.arg = c.readVuint("operand"); break;
+        case OperandKind::SignedInt: ins.smallInt = c.readSignedVarint("operand"); break;
+        case OperandKind::SignedJump:
+        case OperandKind::UnsignedJump: {
+            const uint8_t b0 = c.readByte("jump offset");
+            int64_t raw = b0;
+            int64_t bias = 0x40;
+            if (b0 & 0x80) {
+                raw = (b0 & 0x7f) | (int64_t(c.readByte("jump offset")) << 7);
+                bias = 0x4000;
+            }
+            const int64_t delta = info.operand == OperandKind::SignedJump ? raw - bias : raw;
+            // Relative to the end of the offset field, before UNWIND_JUMP's extra byte.
+            ins.jumpTarget = int64_t(c.position()) + delta;
+            break;
+        }
+        }
+        if (info.hasExtraByte) ins.extra = c.readByte("extra byte");
+    } catch (const MpyFormatError& e) {
+        throw MpyFormatError(fmt::format("{} at offset {}: {}", info.name, offset, e.what()));
+    }
+    const uint8_t op = ins.opcode;
+    if (op >= kLoadConstSmallIntMulti && op < kLoadConstSmallIntMulti + 64)
+        ins.smallInt = int64_t(op) - 0x80;
+    else if (op >= kLoadFastMulti && op < kLoadFastMulti + 16)
+        ins.arg = op - kLoadFastMulti;
+    else if (op >= kStoreFastMulti && op < kStoreFastMulti + 16)
+        ins.arg = op - kStoreFastMulti;
+    else if (op >= kUnaryOpMulti && op < kUnaryOpMulti + 4)
+        ins.arg = op - kUnaryOpMulti;
+    else if (op >= kBinaryOpMulti && op < kBinaryOpMulti + kNumBytecodeBinaryOps)
+        ins.arg = op - kBinaryOpMulti;
+    ins.size = c.position() - offset;
+    return ins;
+}
+
+} // namespace mpyseal::mpy
