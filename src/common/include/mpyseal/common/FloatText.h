@@ -27,4 +27,15 @@ std::string reprMicroPythonFloat(double value, bool alwaysDecimal = true);
 /// with alwaysDecimal=false followed by 'j' ("2j", "1.5j", "1e+100j", "0j").
 std::string reprMicroPythonImaginary(double imag);
 
+namespace detail {
+/// parseMicroPythonFloat computed with the portable integer emulation of x87 80-bit arithmetic. The
+/// public functions use it automatically where `long double` is not the x87 type (e.g. aarch64); it is
+/// exposed so that tests can cross-check it against the native `long double` path.
+double parseMicroPythonFloatSoftware(std::string_view text);
+/// reprMicroPythonFloat computed with the portable integer emulation (see parseMicroPythonFloatSoftware).
+std::string reprMicroPythonFloatSoftware(double value, bool alwaysDecimal = true);
+/// True when the public functions use native x87 `long double` arithmetic.
+bool usesNativeExtended();
+} // namespace detail
+
 } // namespace mpyseal::common
