@@ -1,1 +1,507 @@
-// placeholder: implemented by its owner
+// Compiler driver: scopes, passes, identifiers, function/class/comprehension creation.
+#include "CompilerImpl.h"
+#include "Parser.h"
+
+#include "mpyseal/mpy/MpyWriter.h"
+
+namespace mpyseal::compiler {
+
+CodeGenerator::CodeGenerator(const CompileOptions& options, ParseTree& tree)
+    : options_(options), tree_(tree), emit_(tables_, options.sourceLines && options.optimizeLevel < 3) {}
+
+void CodeGenerator::syntaxError(const Node* pn, const std::string& message) {
+    uint32_t line = 0;
+    if (pn != nullptr && !pn->isLeaf()) line = pn->line;
+    // Errors on a leaf (or a folded node) are reported at the last node the compiler entered.
+    if (line == 0) line = currentLine_;
+    throw CompileError(options_.sourceName, static_cast<int>(line), scope_ ? scope_->simpleName : "<module>",
+                       "SyntaxError", message);
+}
+
+Scope* CodeGenerator::newScope(ScopeKind kind, Node* pn, const std::string& simpleName, EmitKind emitKind) {
+    auto scope = std::make_unique<Scope>();
+    scope->kind = kind;
+    scope->parent = scope_;
+    scope->pn = pn;
+    scope->simpleName = simpleName;
+    scope->emitKind = emitKind;
+    if (emitKind != EmitKind::Bytecode)
+        throw CompileError(options_.sourceName, static_cast<int>(pn->line),
+                           scope_ ? scope_->simpleName : "<module>", "NotImplementedError",
+                           "native code emission is not supported yet");
+    scopes_.push_back(std::move(scope));
+    return scopes_.back().get();
+}
+
+void CodeGenerator::compileNode(Node* pn) {
+    if (pn->isNull()) return;
+    if (pn->isLeaf()) {
+        compileLeaf(pn);
+        return;
+    }
+    emit_.setSourceLine(pn->line);
+    if (pn->line != 0) currentLine_ = pn->line;
+    switch (pn->kind) {
+    case NodeKind::FileInput:
+    case NodeKind::SimpleStmtList:
+    case NodeKind::SuiteBlock: compileGenericAll(pn); return;
+    case NodeKind::Pass:
+    case NodeKind::Break:
+    case NodeKind::Continue:
+    case NodeKind::ExprStmt:
+    case NodeKind::Assign:
+    case NodeKind::AugAssign:
+    case NodeKind::AnnAssign:
+    case NodeKind::Del:
+    case NodeKind::Return:
+    case NodeKind::YieldStmt:
+    case NodeKind::Raise:
+    case NodeKind::ImportName:
+    case NodeKind::ImportFrom:
+    case NodeKind::Global:
+    case NodeKind::Nonlocal:
+    case NodeKind::Assert:
+    case NodeKind::If:
+    case NodeKind::While:
+    case NodeKind::For:
+    case NodeKind::Try:
+    case NodeKind::With:
+    case NodeKind::FuncDef:
+    case NodeKind::AsyncFuncDef:
+    case NodeKind::AsyncFor:
+    case NodeKind::AsyncWith:
+    case NodeKind::ClassDef:
+    case NodeKind::Decorated: compileStatement(pn); return;
+    default: compileExpression(pn); return;
+    }
+}
+
+void CodeGenerator::compileGenericAll(Node* pn) {
+    for (Node* kid : pn->kids)
+        compileNode(kid);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// identifiers
+
+void CodeGenerator::loadId(const std::string& name) {
+    if (pass_ == Pass::Scope) {
+        bool added = false;
+        scope_->findOrAdd(name, IdKind::GlobalImplicit, added);
+        return;
+    }
+    IdInfo* id = scope_->find(name);
+    switch (id->kind) {
+    case IdKind::GlobalImplicit:
+    case IdKind::GlobalImplicitAssigned: emit_.loadName(name); break;
+    case IdKind::GlobalExplicit: emit_.loadGlobal(name); break;
+    case IdKind::Local: emit_.loadFast(id->localNum); break;
+    default: emit_.loadDeref(id->localNum); break;
+    }
+}
+
+static void markModified(Scope* scope, const std::string& name) {
+    bool added = false;
+    IdInfo* id = scope->findOrAdd(name, IdKind::GlobalImplicit, added);
+    if (id->kind == IdKind::GlobalImplicit)
+        id->kind = isFunctionLike(scope->kind) ? IdKind::Local : IdKind::GlobalImplicitAssigned;
+}
+
+void CodeGenerator::storeId(const std::string& name) {
+    if (pass_ == Pass::Scope) {
+        markModified(scope_, name);
+        return;
+    }
+    IdInfo* id = scope_->find(name);
+    switch (id->kind) {
+    case IdKind::GlobalImplicit:
+    case IdKind::GlobalImplicitAssigned: emit_.storeName(name); break;
+    case IdKind::GlobalExplicit: emit_.storeGlobal(name); break;
+    case IdKind::Local: emit_.storeFast(id->localNum); break;
+    default: emit_.storeDeref(id->localNum); break;
+    }
+}
+
+void CodeGenerator::deleteId(const std::string& name) {
+    if (pass_ == Pass::Scope) {
+        markModified(scope_, name);
+        return;
+    }
+    IdInfo* id = scope_->find(name);
+    switch (id->kind) {
+    case IdKind::GlobalImplicit:
+    case IdKind::GlobalImplicitAssigned: emit_.deleteName(name); break;
+    case IdKind::GlobalExplicit: emit_.deleteGlobal(name); break;
+    case IdKind::Local: emit_.deleteFast(id->localNum); break;
+    default: emit_.deleteDeref(id->localNum); break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// functions, classes, comprehensions
+
+void CodeGenerator::closeOverVariablesEtc(Scope* child, int nPosDefaults, int nKwDefaults) {
+    if (nKwDefaults > 0) child->scopeFlags |= mpy::kScopeFlagDefKwArgs;
+    child->numDefPosArgs = nPosDefaults;
+    // Closed-over cells are pushed in the order of this scope's identifier list.
+    int nFree = 0;
+    if (scope_->kind != ScopeKind::Module) {
+        for (const auto& id : scope_->ids) {
+            if (id.kind != IdKind::Cell && id.kind != IdKind::Free) continue;
+            for (const auto& id2 : child->ids) {
+                if (id2.kind == IdKind::Free && id.name == id2.name) {
+                    emit_.loadFast(id.localNum);
+                    ++nFree;
+                }
+            }
+        }
+    }
+    if (nFree == 0) {
+        emit_.makeFunction(child, nPosDefaults, nKwDefaults);
+    } else {
+        emit_.makeClosure(child, nFree, nPosDefaults, nKwDefaults);
+    }
+}
+
+static bool paramHasLine(const Node* p) {
+    return p->intValue != 0 || !p->kids[0]->isNull() || !p->kids[1]->isNull();
+}
+
+// Default values are evaluated in the enclosing scope (mpy-format.md §5.7.7).
+void CodeGenerator::compileFuncdefLambdefParam(Node* p) {
+    if (p->intValue == 1) {
+        haveStar_ = true;
+        return;
+    }
+    if (p->intValue == 2) return;
+    Node* def = p->kids[0];
+    if (def->isNull()) {
+        if (!haveStar_ && numDefaultParams_ != 0)
+            syntaxError(paramHasLine(p) ? p : nullptr, "non-default argument follows default argument");
+        return;
+    }
+    if (haveStar_) {
+        ++numDictParams_;
+        if (numDictParams_ == 1) {
+            if (numDefaultParams_ > 0) {
+                emit_.buildTuple(numDefaultParams_);
+            } else {
+                emit_.loadNull();
+            }
+            emit_.buildMap(0);
+        }
+        compileNode(def);
+        emit_.loadConstString(p->text);
+        emit_.storeMap();
+    } else {
+        ++numDefaultParams_;
+        compileNode(def);
+    }
+}
+
+void CodeGenerator::compileFuncdefLambdef(Scope* child, Node* params) {
+    bool savedHaveStar = haveStar_;
+    int savedDict = numDictParams_, savedDefault = numDefaultParams_;
+    haveStar_ = false;
+    numDictParams_ = 0;
+    numDefaultParams_ = 0;
+    for (Node* p : params->kids)
+        compileFuncdefLambdefParam(p);
+    if (numDefaultParams_ > 0 && numDictParams_ == 0) {
+        emit_.buildTuple(numDefaultParams_);
+        emit_.loadNull();
+    }
+    closeOverVariablesEtc(child, numDefaultParams_, numDictParams_);
+    haveStar_ = savedHaveStar;
+    numDictParams_ = savedDict;
+    numDefaultParams_ = savedDefault;
+}
+
+std::string CodeGenerator::compileFuncdefHelper(Node* funcdef, EmitKind emitKind) {
+    if (pass_ == Pass::Scope)
+        funcdef->scope = newScope(ScopeKind::Function, funcdef, funcdef->text, emitKind);
+    Scope* child = static_cast<Scope*>(funcdef->scope);
+    compileFuncdefLambdef(child, funcdef->kids[0]);
+    return child->simpleName;
+}
+
+std::string CodeGenerator::compileClassdefHelper(Node* classdef, EmitKind emitKind) {
+    if (pass_ == Pass::Scope)
+        classdef->scope = newScope(ScopeKind::Class, classdef, classdef->text, emitKind);
+    Scope* child = static_cast<Scope*>(classdef->scope);
+    emit_.loadBuildClass();
+    closeOverVariablesEtc(child, 0, 0);
+    emit_.loadConstString(child->simpleName);
+    compileTrailerParenHelper(classdef->kids[0], false, 2);
+    return child->simpleName;
+}
+
+void CodeGenerator::compileComprehension(Node* comp, ScopeKind kind) {
+    static const char* const kNames[] = {"<module>",   "<class>",   "<lambda>", "<listcomp>",
+                                         "<dictcomp>", "<setcomp>", "<genexpr>"};
+    if (pass_ == Pass::Scope)
+        comp->scope = newScope(kind, comp, kNames[static_cast<int>(kind)], scope_->emitKind);
+    Scope* child = static_cast<Scope*>(comp->scope);
+    closeOverVariablesEtc(child, 0, 0);
+    Node* compFor = comp->kids[1];
+    compileNode(compFor->kids[1]); // the iterable of the first 'for', evaluated in this scope
+    if (kind == ScopeKind::GenExpr) emit_.getIter(false);
+    emit_.callFunction(1, 0, false);
+}
+
+void CodeGenerator::increaseExceptLevel(uint32_t label, SetupBlock kind) {
+    emit_.setupBlock(label, kind);
+    ++curExceptLevel_;
+    if (curExceptLevel_ > scope_->excStackSize) scope_->excStackSize = curExceptLevel_;
+}
+
+void CodeGenerator::decreaseExceptLevel() {
+    --curExceptLevel_;
+    emit_.endFinally();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// scopes
+
+void CodeGenerator::compileScopeFuncParam(Node* p, bool isLambda) {
+    (void)isLambda;
+    if (scope_->scopeFlags & mpy::kScopeFlagVarKeywords)
+        syntaxError(paramHasLine(p) ? p : nullptr, "invalid syntax");
+    std::string name;
+    uint8_t flags = kIdFlagParam;
+    if (p->intValue == 0) {
+        name = p->text;
+        if (haveStar_) {
+            ++scope_->numKwonlyArgs;
+        } else {
+            ++scope_->numPosArgs;
+        }
+    } else if (p->intValue == 1) {
+        if (haveStar_) syntaxError(p, "invalid syntax");
+        haveStar_ = true;
+        flags = kIdFlagParam | kIdFlagStarParam;
+        if (!p->text.empty()) {
+            scope_->scopeFlags |= mpy::kScopeFlagVarArgs;
+            name = p->text;
+        }
+    } else {
+        name = p->text;
+        flags = kIdFlagParam | kIdFlagDblStarParam;
+        scope_->scopeFlags |= mpy::kScopeFlagVarKeywords;
+    }
+    if (name.empty()) return;
+    bool added = false;
+    IdInfo* id = scope_->findOrAdd(name, IdKind::Undecided, added);
+    if (id->kind != IdKind::Undecided) syntaxError(paramHasLine(p) ? p : nullptr, "argument name reused");
+    id->kind = IdKind::Local;
+    id->flags = flags;
+}
+
+void CodeGenerator::compileScopeCompIter(Node* compFor, Node* innerExpr, int forDepth) {
+    uint32_t top = nextLabel();
+    uint32_t end = nextLabel();
+    emit_.labelAssign(top);
+    emit_.forIter(end);
+    assign(compFor->kids[0], AssignKind::Store);
+    Node* iter = compFor->kids[2];
+    for (;;) {
+        if (iter->isNull()) {
+            compileNode(innerExpr);
+            if (scope_->kind == ScopeKind::GenExpr) {
+                emit_.yieldValue();
+                emit_.popTop();
+            } else {
+                emit_.storeComp(scope_->kind, 4 * forDepth + 5);
+            }
+            break;
+        }
+        if (iter->kind == NodeKind::CompIf) {
+            ifCond(iter->kids[0], false, top);
+            iter = iter->kids[1];
+            continue;
+        }
+        compileNode(iter->kids[1]);
+        emit_.getIter(true);
+        compileScopeCompIter(iter, innerExpr, forDepth + 1);
+        break;
+    }
+    emit_.jump(top);
+    emit_.labelAssign(end);
+    emit_.forIterEnd();
+}
+
+bool CodeGenerator::compileScope(Scope* scope, Pass pass) {
+    pass_ = pass;
+    scope_ = scope;
+    nextLabel_ = 0;
+    currentLine_ = scope->pn->line;
+    breakLabel_ = kInvalidLabel;
+    continueLabel_ = kInvalidLabel;
+    breakContinueExceptLevel_ = 0;
+    curExceptLevel_ = 0;
+    if (pass == Pass::Scope) {
+        scope->stackSize = 0;
+        scope->excStackSize = 0;
+    }
+    emit_.startPass(pass, scope);
+    Node* pn = scope->pn;
+    switch (scope->kind) {
+    case ScopeKind::Module:
+        compileNode(pn);
+        emit_.loadConstNone();
+        emit_.returnValue();
+        break;
+    case ScopeKind::Function:
+        if (pass == Pass::Scope) {
+            haveStar_ = false;
+            for (Node* p : pn->kids[0]->kids)
+                compileScopeFuncParam(p, false);
+        }
+        compileNode(pn->kids[1]);
+        emit_.loadConstNone();
+        emit_.returnValue();
+        break;
+    case ScopeKind::Lambda:
+        emit_.setSourceLine(pn->line);
+        if (pass == Pass::Scope) {
+            haveStar_ = false;
+            for (Node* p : pn->kids[0]->kids)
+                compileScopeFuncParam(p, true);
+        }
+        compileNode(pn->kids[1]);
+        if (scope->scopeFlags & mpy::kScopeFlagGenerator) {
+            emit_.popTop();
+            emit_.loadConstNone();
+        }
+        emit_.returnValue();
+        break;
+    case ScopeKind::Class: {
+        if (pass == Pass::Scope) {
+            bool added = false;
+            scope->findOrAdd("__class__", IdKind::Local, added);
+        }
+        loadId("__name__");
+        storeId("__module__");
+        emit_.loadConstString(scope->simpleName);
+        storeId("__qualname__");
+        compileNode(pn->kids[1]);
+        IdInfo* id = scope->find("__class__");
+        if (id->kind == IdKind::Local) {
+            emit_.loadConstNone();
+        } else {
+            emit_.loadFast(id->localNum);
+        }
+        emit_.returnValue();
+        break;
+    }
+    default: {
+        // comprehension or generator expression; the iterator arrives as the only positional argument
+        if (pass == Pass::Scope) {
+            bool added = false;
+            scope->findOrAdd("", IdKind::Local, added);
+            scope->numPosArgs = 1;
+        }
+        emit_.setSourceLine(pn->line);
+        if (scope->kind == ScopeKind::ListComp) emit_.buildList(0);
+        if (scope->kind == ScopeKind::DictComp) emit_.buildMap(0);
+        if (scope->kind == ScopeKind::SetComp) emit_.buildSet(0);
+        if (scope->kind == ScopeKind::GenExpr) {
+            emit_.loadNull();
+            loadId("");
+            emit_.loadNull();
+            emit_.loadNull();
+        } else {
+            loadId("");
+            emit_.getIter(true);
+        }
+        compileScopeCompIter(pn->kids[1], pn->kids[0], 0);
+        if (scope->kind == ScopeKind::GenExpr) emit_.loadConstNone();
+        emit_.returnValue();
+        break;
+    }
+    }
+    if (pass == Pass::Scope) {
+        // Names still global after the whole scope was seen may be free variables of an enclosing function.
+        for (size_t i = 0; i < scope->ids.size(); ++i) {
+            if (scope->ids[i].kind == IdKind::GlobalImplicit) scope->checkToCloseOver(scope->ids[i]);
+        }
+    }
+    bool done = emit_.endPass();
+    if (pass == Pass::Emit && done && emit_.overflow())
+        throw CompileError(options_.sourceName, 0, "", "RuntimeError", "bytecode overflow", false);
+    return done;
+}
+
+void CodeGenerator::assembleRawCode(Scope* scope) {
+    for (Scope* child : scope->children) {
+        assembleRawCode(child);
+        scope->rawCode.children.push_back(std::move(child->rawCode));
+    }
+}
+
+mpy::MpyFile CodeGenerator::run() {
+    tables_.useQstr(options_.sourceName);
+    newScope(ScopeKind::Module, tree_.root, "<module>", EmitKind::Bytecode);
+    // Pass 1 over every scope, in creation order (new scopes are appended as they are found).
+    for (size_t i = 0; i < scopes_.size(); ++i)
+        compileScope(scopes_[i].get(), Pass::Scope);
+    for (auto& s : scopes_)
+        s->computeLocals();
+    for (auto& s : scopes_) {
+        compileScope(s.get(), Pass::StackSize);
+        compileScope(s.get(), Pass::CodeSize);
+        while (!compileScope(s.get(), Pass::Emit)) {
+        }
+    }
+    Scope* module = scopes_.front().get();
+    assembleRawCode(module);
+    mpy::MpyFile file;
+    file.version = 6;
+    file.flags = 0;
+    file.smallIntBits = static_cast<uint8_t>(options_.smallIntBits);
+    file.qstrs = tables_.qstrs;
+    file.constants = tables_.constants;
+    file.root = std::move(module->rawCode);
+    return file;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// public API
+
+CompileError::CompileError(std::string file, int line, std::string scope, std::string exceptionType,
+                           std::string message, bool withTraceback)
+    : std::runtime_error(exceptionType + ": " + message), file_(std::move(file)), line_(line),
+      scope_(std::move(scope)), type_(std::move(exceptionType)), message_(std::move(message)),
+      withTraceback_(withTraceback) {}
+
+std::string CompileError::format() const {
+    std::string out;
+    if (withTraceback_) {
+        out += "Traceback (most recent call last):\n";
+        out += "  File \"" + file_ + "\", line " + std::to_string(line_);
+        if (!scope_.empty()) out += ", in " + scope_;
+        out += "\n";
+    }
+    out += type_ + ": " + message_ + "\n";
+    return out;
+}
+
+mpy::MpyFile compileModule(std::string_view source, const CompileOptions& options) {
+    ParseTree tree;
+    ParserConfig config{options.sourceName, options.smallIntBits, options.optimizeLevel};
+    try {
+        parseModule(source, config, tree);
+    } catch (CompileError& e) {
+        if (e.file().empty()) // raised by the lexer, which does not know the file name
+            throw CompileError(options.sourceName, 0, "", e.exceptionType(), e.message(), false);
+        throw;
+    }
+    CodeGenerator generator(options, tree);
+    return generator.run();
+}
+
+std::vector<uint8_t> compileToMpy(std::string_view source, const CompileOptions& options) {
+    return mpy::writeMpy(compileModule(source, options));
+}
+
+} // namespace mpyseal::compiler

@@ -12,26 +12,26 @@
 
 namespace mpyseal::compiler {
 
-enum class Emitter : uint8_t { Bytecode, Native, Viper };
+enum class CodeEmitter : uint8_t { Bytecode, Native, Viper };
 
 struct CompileOptions {
     /// Stored as qstr 0 and used in diagnostics: mpy-cross's `-s NAME`, else the input path as typed
     /// (backslashes turned into '/'), or "<stdin>".
     std::string sourceName = "<stdin>";
-    int optimizeLevel = 0;         ///< -O level: >=1 drops asserts and makes __debug__ False; >=3 drops lines
-    int smallIntBits = 31;         ///< -msmall-int-bits=N; header byte 3 and the inline small-int range
-    bool sourceLines = true;       ///< -X no-source-lines sets false
-    Emitter defaultEmitter = Emitter::Bytecode; ///< -X emit=...
-    bool archGiven = false;        ///< -march=... was given (native decorators become legal)
+    int optimizeLevel = 0;   ///< -O level: >=1 drops asserts and makes __debug__ False; >=3 drops lines
+    int smallIntBits = 31;   ///< -msmall-int-bits=N; header byte 3 and the inline small-int range
+    bool sourceLines = true; ///< -X no-source-lines sets false
+    CodeEmitter defaultEmitter = CodeEmitter::Bytecode; ///< -X emit=...
+    bool archGiven = false; ///< -march=... was given (native decorators become legal)
 };
 
 /// A compile failure, formatted exactly as mpy-cross prints it.
 class CompileError : public std::runtime_error {
-public:
+  public:
     /// `line` 0 means no line; an empty `scope` omits ", in SCOPE" (parse-stage errors have none).
     /// `withTraceback` false prints only "TYPE: message" (e.g. "RuntimeError: bytecode overflow").
-    CompileError(std::string file, int line, std::string scope, std::string exceptionType, std::string message,
-                 bool withTraceback = true);
+    CompileError(std::string file, int line, std::string scope, std::string exceptionType,
+                 std::string message, bool withTraceback = true);
     const std::string& file() const { return file_; }
     int line() const { return line_; }
     const std::string& scope() const { return scope_; }
@@ -41,7 +41,7 @@ public:
     /// "Traceback (most recent call last):\n  File \"x.py\", line 5, in <module>\nSyntaxError: ...\n".
     std::string format() const;
 
-private:
+  private:
     std::string file_;
     int line_;
     std::string scope_;

@@ -1,0 +1,31 @@
+// Recursive-descent parser producing the MicroPython-shaped parse tree (ParseNode.h), with the parse-time
+// transformations of MicroPython 1.29: numeric constant folding, `math.*` and `const()` substitution,
+// logical folding, constant tuples, lonely-constant removal and string interning (mpy-format.md §5.3).
+#pragma once
+
+#include "Lexer.h"
+#include "ParseNode.h"
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace mpyseal::compiler {
+
+struct CompileOptions;
+
+struct ParserConfig {
+    std::string sourceName;
+    int smallIntBits = 31;
+    int optimizeLevel = 0;
+};
+
+/// Parses a whole module. Throws CompileError (no scope) on a syntax error.
+void parseModule(std::string_view source, const ParserConfig& config, ParseTree& tree);
+
+/// Truthiness of a constant node (§5.3.4); only meaningful when isConstantNode(n).
+bool isConstantNode(const Node* n);
+bool constantTruth(const Node* n);
+
+} // namespace mpyseal::compiler
