@@ -178,7 +178,7 @@ async function main() {
                 const c = compiled[i];
                 if (!(source.status === 'exception' && source.errorType === 'SyntaxError')) {
                     report = `mpyseal compile failed (exit ${c.status}${c.timedOut ? ', timeout' : ''}): ` +
-                             `${lastLine(c.stderr)}; the source runs in MicroPython (${source.status})`;
+                             `${lastTwo(c.stderr)}; the source runs in MicroPython (${source.status})`;
                 }
             } else if (ours.status !== source.status || (ours.error || '') !== (source.error || '')) {
                 report = `outcome: ours ${ours.status} ${lastLine(ours.error)} / source ${source.status} ${lastLine(source.error)}`;
