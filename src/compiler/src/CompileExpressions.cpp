@@ -44,8 +44,7 @@ mpy::Constant toMpyConstant(const ConstValue& v) {
         break;
     case ConstValue::Kind::Tuple:
         c.kind = mpy::Constant::Kind::Tuple;
-        for (const auto& item : v.items)
-            c.items.push_back(toMpyConstant(item));
+        for (const auto& item : v.items) c.items.push_back(toMpyConstant(item));
         break;
     case ConstValue::Kind::None: c.kind = mpy::Constant::Kind::None; break;
     case ConstValue::Kind::False: c.kind = mpy::Constant::Kind::False; break;
@@ -165,8 +164,7 @@ void CodeGenerator::compileExpression(Node* pn) {
 }
 
 void CodeGenerator::compileTupleItems(const std::vector<Node*>& items) {
-    for (Node* item : items)
-        compileNode(item);
+    for (Node* item : items) compileNode(item);
     emit_.buildTuple(static_cast<int>(items.size()));
 }
 
@@ -214,8 +212,7 @@ void CodeGenerator::assignAtomExpr(Node* pn, AssignKind kind) {
     size_t n = pn->kids.size();
     if (kind != AssignKind::AugStore) {
         compileNode(pn->kids[0]);
-        for (size_t i = 1; i + 1 < n; ++i)
-            compileNode(pn->kids[i]);
+        for (size_t i = 1; i + 1 < n; ++i) compileNode(pn->kids[i]);
     }
     Node* last = pn->kids[n - 1];
     if (last->kind == NodeKind::TrailerBracket) {
@@ -282,13 +279,11 @@ void CodeGenerator::ifCond(Node* pn, bool jumpIf, uint32_t label) {
         if (isOr != jumpIf) {
             // or-false / and-true: the last operand decides, the others short-circuit past it
             uint32_t label2 = nextLabel();
-            for (size_t i = 0; i + 1 < n; ++i)
-                ifCond(pn->kids[i], !jumpIf, label2);
+            for (size_t i = 0; i + 1 < n; ++i) ifCond(pn->kids[i], !jumpIf, label2);
             ifCond(pn->kids[n - 1], jumpIf, label);
             emit_.labelAssign(label2);
         } else {
-            for (Node* kid : pn->kids)
-                ifCond(kid, jumpIf, label);
+            for (Node* kid : pn->kids) ifCond(kid, jumpIf, label);
         }
         return;
     }
@@ -362,8 +357,12 @@ void CodeGenerator::compileNamedExprHelper(Node* name, Node* value) {
             parentId->kind = isFunctionLike(parent->kind) ? IdKind::Local : IdKind::GlobalImplicitAssigned;
         bool parentIsExplicitGlobal = parentId->kind == IdKind::GlobalExplicit;
         IdInfo* id = scope_->findOrAdd(target, IdKind::Undecided, added);
-        if (parentIsExplicitGlobal || parent->parent == nullptr) {
+        if (parentIsExplicitGlobal) {
             id->kind = IdKind::GlobalExplicit;
+        } else if (parent->parent == nullptr) {
+            // the comprehension is at module level: the target is declared global, there and in the module
+            id->kind = IdKind::GlobalExplicit;
+            if (IdInfo* g = scope_->findGlobal(target)) g->kind = IdKind::GlobalExplicit;
         } else {
             if (id->kind == IdKind::GlobalImplicit || id->kind == IdKind::Undecided) {
                 id->kind = IdKind::GlobalImplicit;
@@ -541,8 +540,7 @@ void CodeGenerator::compileAtomBracket(Node* pn) {
     if (inner->kind == NodeKind::Comprehension) {
         compileComprehension(inner, ScopeKind::ListComp);
     } else if (inner->kind == NodeKind::TestlistComp) {
-        for (Node* item : inner->kids)
-            compileNode(item);
+        for (Node* item : inner->kids) compileNode(item);
         emit_.buildList(static_cast<int>(inner->kids.size()));
     } else {
         compileNode(inner);

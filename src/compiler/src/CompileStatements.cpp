@@ -106,17 +106,13 @@ void CodeGenerator::compileAssign(Node* pn) {
     if (target->kind == NodeKind::TestlistStarExpr && value->kind == NodeKind::TestlistStarExpr &&
         target->kids.size() == value->kids.size() && (value->kids.size() == 2 || value->kids.size() == 3)) {
         bool anyStar = false;
-        for (Node* t : target->kids)
-            anyStar = anyStar || t->kind == NodeKind::StarExpr;
-        for (Node* v : value->kids)
-            anyStar = anyStar || v->kind == NodeKind::StarExpr;
+        for (Node* t : target->kids) anyStar = anyStar || t->kind == NodeKind::StarExpr;
+        for (Node* v : value->kids) anyStar = anyStar || v->kind == NodeKind::StarExpr;
         if (!anyStar) {
-            for (Node* v : value->kids)
-                compileNode(v);
+            for (Node* v : value->kids) compileNode(v);
             if (value->kids.size() == 3) emit_.rotThree();
             emit_.rotTwo();
-            for (Node* t : target->kids)
-                assign(t, AssignKind::Store);
+            for (Node* t : target->kids) assign(t, AssignKind::Store);
             return;
         }
     }
@@ -146,8 +142,7 @@ void CodeGenerator::compileAnnAssign(Node* pn) {
 void CodeGenerator::compileDel(Node* pn) {
     Node* target = pn->kids[0];
     if (target->kind == NodeKind::Exprlist) {
-        for (Node* t : target->kids)
-            deleteTarget(t);
+        for (Node* t : target->kids) deleteTarget(t);
     } else {
         deleteTarget(target);
     }
@@ -161,8 +156,7 @@ void CodeGenerator::deleteTarget(Node* pn) {
     if (pn->kind == NodeKind::AtomExpr) {
         compileNode(pn->kids[0]);
         size_t n = pn->kids.size();
-        for (size_t i = 1; i + 1 < n; ++i)
-            compileNode(pn->kids[i]);
+        for (size_t i = 1; i + 1 < n; ++i) compileNode(pn->kids[i]);
         Node* last = pn->kids[n - 1];
         if (last->kind == NodeKind::TrailerBracket) {
             compileNode(last->kids[0]);
@@ -175,8 +169,7 @@ void CodeGenerator::deleteTarget(Node* pn) {
         }
     } else if (pn->kind == NodeKind::AtomParen && !pn->kids.empty() &&
                pn->kids[0]->kind == NodeKind::TestlistComp) {
-        for (Node* t : pn->kids[0]->kids)
-            deleteTarget(t);
+        for (Node* t : pn->kids[0]->kids) deleteTarget(t);
         return;
     }
     syntaxError(pn, "can't delete expression");
@@ -234,8 +227,7 @@ std::string CodeGenerator::importName(Node* dotted, bool isAs) {
     }
     emit_.importName(full);
     if (isAs) {
-        for (size_t i = 1; i < dotted->kids.size(); ++i)
-            emit_.loadAttr(dotted->kids[i]->text);
+        for (size_t i = 1; i < dotted->kids.size(); ++i) emit_.loadAttr(dotted->kids[i]->text);
     }
     return dotted->kids[0]->text;
 }
@@ -263,8 +255,7 @@ void CodeGenerator::compileImportFrom(Node* pn) {
     }
     emit_.loadConstSmallInt(pn->intValue);
     size_t n = pn->kids.size() - 1;
-    for (size_t i = 1; i <= n; ++i)
-        emit_.loadConstString(pn->kids[i]->kids[0]->text);
+    for (size_t i = 1; i <= n; ++i) emit_.loadConstString(pn->kids[i]->kids[0]->text);
     emit_.buildTuple(static_cast<int>(n));
     importName(module, false);
     for (size_t i = 1; i <= n; ++i) {
@@ -617,8 +608,7 @@ void CodeGenerator::compileDecorated(Node* pn) {
         }
         size_t nNames = d->kids.size() - 1;
         compileNode(d->kids[0]);
-        for (size_t j = 1; j < nNames; ++j)
-            emit_.loadAttr(d->kids[j]->text);
+        for (size_t j = 1; j < nNames; ++j) emit_.loadAttr(d->kids[j]->text);
         if (!d->kids.back()->isNull()) compileNode(d->kids.back());
     }
     Node* body = pn->kids[n];
@@ -632,8 +622,7 @@ void CodeGenerator::compileDecorated(Node* pn) {
     } else {
         name = compileClassdefHelper(body, emitKind);
     }
-    for (size_t i = 0; i < n - numBuiltin; ++i)
-        emit_.callFunction(1, 0, false);
+    for (size_t i = 0; i < n - numBuiltin; ++i) emit_.callFunction(1, 0, false);
     storeId(name);
 }
 

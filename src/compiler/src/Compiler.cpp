@@ -77,8 +77,7 @@ void CodeGenerator::compileNode(Node* pn) {
 }
 
 void CodeGenerator::compileGenericAll(Node* pn) {
-    for (Node* kid : pn->kids)
-        compileNode(kid);
+    for (Node* kid : pn->kids) compileNode(kid);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -205,8 +204,7 @@ void CodeGenerator::compileFuncdefLambdef(Scope* child, Node* params) {
     haveStar_ = false;
     numDictParams_ = 0;
     numDefaultParams_ = 0;
-    for (Node* p : params->kids)
-        compileFuncdefLambdefParam(p);
+    for (Node* p : params->kids) compileFuncdefLambdefParam(p);
     if (numDefaultParams_ > 0 && numDictParams_ == 0) {
         emit_.buildTuple(numDefaultParams_);
         emit_.loadNull();
@@ -354,8 +352,7 @@ bool CodeGenerator::compileScope(Scope* scope, Pass pass) {
     case ScopeKind::Function:
         if (pass == Pass::Scope) {
             haveStar_ = false;
-            for (Node* p : pn->kids[0]->kids)
-                compileScopeFuncParam(p, false);
+            for (Node* p : pn->kids[0]->kids) compileScopeFuncParam(p, false);
         }
         compileNode(pn->kids[1]);
         emit_.loadConstNone();
@@ -365,8 +362,7 @@ bool CodeGenerator::compileScope(Scope* scope, Pass pass) {
         emit_.setSourceLine(pn->line);
         if (pass == Pass::Scope) {
             haveStar_ = false;
-            for (Node* p : pn->kids[0]->kids)
-                compileScopeFuncParam(p, true);
+            for (Node* p : pn->kids[0]->kids) compileScopeFuncParam(p, true);
         }
         compileNode(pn->kids[1]);
         if (scope->scopeFlags & mpy::kScopeFlagGenerator) {
@@ -443,15 +439,12 @@ mpy::MpyFile CodeGenerator::run() {
     tables_.useQstr(options_.sourceName);
     newScope(ScopeKind::Module, tree_.root, "<module>", EmitKind::Bytecode);
     // Pass 1 over every scope, in creation order (new scopes are appended as they are found).
-    for (size_t i = 0; i < scopes_.size(); ++i)
-        compileScope(scopes_[i].get(), Pass::Scope);
-    for (auto& s : scopes_)
-        s->computeLocals();
+    for (size_t i = 0; i < scopes_.size(); ++i) compileScope(scopes_[i].get(), Pass::Scope);
+    for (auto& s : scopes_) s->computeLocals();
     for (auto& s : scopes_) {
         compileScope(s.get(), Pass::StackSize);
         compileScope(s.get(), Pass::CodeSize);
-        while (!compileScope(s.get(), Pass::Emit)) {
-        }
+        while (!compileScope(s.get(), Pass::Emit)) {}
     }
     Scope* module = scopes_.front().get();
     assembleRawCode(module);

@@ -38,10 +38,8 @@ void Emitter::startPass(Pass pass, Scope* scope) {
     lastSourceLine_ = 1;
     lastSourceLineOffset_ = 0;
     prefix_.clear();
-    if (pass == Pass::StackSize) {
-        labelOffsets_.clear();
-        overflow_ = false;
-    }
+    if (pass == Pass::StackSize) labelOffsets_.clear();
+    overflow_ = false;
     // The simple name enters the qstr table in pass 1, the argument names from pass 2 on (§5.5.2).
     mpy::appendVuint(prefix_, tables_.useQstr(scope->simpleName));
     if (pass >= Pass::StackSize) {
@@ -181,7 +179,9 @@ void Emitter::writeLabel(int stackAdj, Op op, uint32_t label) {
         if ((isSigned && offset >= -64 && offset <= 63) || (!isSigned && offset >= 0 && offset <= 127))
             longForm = false;
         if (longForm) offset -= 1;
-        if (isSigned ? (offset < -0x4000 || offset >= 0x4000) : (offset < 0 || offset >= 0x8000))
+        // Dead code is not written, so its (meaningless) offsets cannot overflow.
+        if (!suppress_ &&
+            (isSigned ? (offset < -0x4000 || offset >= 0x4000) : (offset < 0 || offset >= 0x8000)))
             overflow_ = true;
     }
     uint8_t* p = reserve(longForm ? 3 : 2);
@@ -266,8 +266,7 @@ void Emitter::unwindJump(uint32_t label, int exceptDepth) {
     uint32_t target = label & ~kBreakFromFor;
     if (exceptDepth == 0) {
         if (label & kBreakFromFor) {
-            for (int i = 0; i < 4; ++i)
-                writeRaw(static_cast<uint8_t>(Op::PopTop)); // iterator slots
+            for (int i = 0; i < 4; ++i) writeRaw(static_cast<uint8_t>(Op::PopTop)); // iterator slots
         }
         writeLabel(0, Op::Jump, target);
     } else {

@@ -195,8 +195,7 @@ bool Lexer::skipWhitespace(bool stopAtNewline) {
         } else if (isSpace(c)) {
             nextChar();
         } else if (c == '#') {
-            while (!isEnd() && peekChar(0) != '\n')
-                nextChar();
+            while (!isEnd() && peekChar(0) != '\n') nextChar();
         } else if (c == '\\' && peekChar(1) == '\n') {
             nextChar();
             nextChar();
@@ -331,8 +330,7 @@ void Lexer::lexOperator() {
             }
         }
         if (!match) continue;
-        for (size_t i = 0; i < op.text.size(); ++i)
-            nextChar();
+        for (size_t i = 0; i < op.text.size(); ++i) nextChar();
         tok_.kind = op.kind;
         switch (op.kind) {
         case TokenKind::DelParenOpen:
@@ -394,8 +392,7 @@ void Lexer::lexStringOrBytes() {
             break; // str and bytes cannot be concatenated; the parser rejects the next token
         }
         first = false;
-        for (int i = 0; i < nPrefix; ++i)
-            nextChar();
+        for (int i = 0; i < nPrefix; ++i) nextChar();
         if (isFString && !anyFString) {
             anyFString = true;
             fstringArgs_ = ".format(";

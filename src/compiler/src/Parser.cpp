@@ -340,8 +340,7 @@ Node* Parser::parseExprStatement() {
     }
     if (is(TokenKind::OpAssign)) {
         std::vector<Node*> parts{lhs};
-        while (accept(TokenKind::OpAssign))
-            parts.push_back(parseYieldOrTestlistStarExpr());
+        while (accept(TokenKind::OpAssign)) parts.push_back(parseYieldOrTestlistStarExpr());
         if (parts.size() == 2) {
             bool isPrivate = false;
             parts[1] = applyConstAssignment(parts[0], parts[1], ln, isPrivate);
@@ -701,13 +700,11 @@ Node* Parser::parseImportFrom() {
 
 Node* Parser::makeTupleOrConst(NodeKind kind, uint32_t ln, std::vector<Node*> items) {
     bool allConst = !items.empty();
-    for (Node* item : items)
-        allConst = allConst && isConstantNode(item);
+    for (Node* item : items) allConst = allConst && isConstantNode(item);
     if (allConst) {
         ConstValue tuple;
         tuple.kind = ConstValue::Kind::Tuple;
-        for (Node* item : items)
-            tuple.items.push_back(nodeToConstValue(item));
+        for (Node* item : items) tuple.items.push_back(nodeToConstValue(item));
         Node* n = make(NodeKind::ConstObject, ln);
         n->constant = tree_.keep(std::move(tuple));
         return n;
@@ -836,8 +833,7 @@ Node* Parser::parseOrTest() {
     Node* first = parseAndTest();
     if (!is(TokenKind::KwOr)) return first;
     std::vector<Node*> operands{first};
-    while (accept(TokenKind::KwOr))
-        operands.push_back(parseAndTest());
+    while (accept(TokenKind::KwOr)) operands.push_back(parseAndTest());
     return foldLogical(NodeKind::OrTest, ln, std::move(operands));
 }
 
@@ -847,8 +843,7 @@ Node* Parser::parseAndTest() {
     Node* first = parseNotTest();
     if (!is(TokenKind::KwAnd)) return first;
     std::vector<Node*> operands{first};
-    while (accept(TokenKind::KwAnd))
-        operands.push_back(parseNotTest());
+    while (accept(TokenKind::KwAnd)) operands.push_back(parseNotTest());
     return foldLogical(NodeKind::AndTest, ln, std::move(operands));
 }
 
@@ -938,8 +933,7 @@ Node* Parser::foldChain(NodeKind kind, uint32_t ln, std::vector<Node*> operands,
 Node* Parser::parseExpr() {
     uint32_t ln = line();
     std::vector<Node*> operands{parseXorExpr()};
-    while (accept(TokenKind::OpPipe))
-        operands.push_back(parseXorExpr());
+    while (accept(TokenKind::OpPipe)) operands.push_back(parseXorExpr());
     if (operands.size() == 1) return operands[0];
     return foldChain(NodeKind::ExprOr, ln, std::move(operands), {}, BinaryOp::Or);
 }
@@ -948,8 +942,7 @@ Node* Parser::parseExpr() {
 Node* Parser::parseXorExpr() {
     uint32_t ln = line();
     std::vector<Node*> operands{parseAndExpr()};
-    while (accept(TokenKind::OpCaret))
-        operands.push_back(parseAndExpr());
+    while (accept(TokenKind::OpCaret)) operands.push_back(parseAndExpr());
     if (operands.size() == 1) return operands[0];
     return foldChain(NodeKind::XorExpr, ln, std::move(operands), {}, BinaryOp::Xor);
 }
@@ -958,8 +951,7 @@ Node* Parser::parseXorExpr() {
 Node* Parser::parseAndExpr() {
     uint32_t ln = line();
     std::vector<Node*> operands{parseShiftExpr()};
-    while (accept(TokenKind::OpAmpersand))
-        operands.push_back(parseShiftExpr());
+    while (accept(TokenKind::OpAmpersand)) operands.push_back(parseShiftExpr());
     if (operands.size() == 1) return operands[0];
     return foldChain(NodeKind::AndExpr, ln, std::move(operands), {}, BinaryOp::And);
 }
@@ -1322,20 +1314,17 @@ Node* Parser::parseNumber() {
     bool imag = !text.empty() && (text.back() == 'j' || text.back() == 'J');
     std::string body = imag ? text.substr(0, text.size() - 1) : text;
     size_t i = 0, mantDigits = 0;
-    while (i < body.size() && body[i] >= '0' && body[i] <= '9')
-        ++i, ++mantDigits;
+    while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++mantDigits;
     if (i < body.size() && body[i] == '.') {
         ++i;
-        while (i < body.size() && body[i] >= '0' && body[i] <= '9')
-            ++i, ++mantDigits;
+        while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++mantDigits;
     }
     bool ok = mantDigits > 0;
     if (ok && i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
         ++i;
         if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
         size_t expDigits = 0;
-        while (i < body.size() && body[i] >= '0' && body[i] <= '9')
-            ++i, ++expDigits;
+        while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++expDigits;
         ok = expDigits > 0;
     }
     if (!ok || i != body.size()) errorAt(ln, "invalid syntax for number");
@@ -1401,15 +1390,26 @@ Node* Parser::parseAtomParen() {
         return first; // parentheses around one expression make no node
     }
     std::vector<Node*> items{first};
+    uint32_t secondLine = 0;
+    bool trailingComma = false;
     while (accept(TokenKind::DelComma)) {
-        if (is(TokenKind::DelParenClose)) break;
+        if (is(TokenKind::DelParenClose)) {
+            trailingComma = true;
+            break;
+        }
+        if (items.size() == 1) secondLine = line();
         items.push_back(is(TokenKind::OpStar) ? parseStarExpr() : parseNamedExprTest());
     }
     expect(TokenKind::DelParenClose);
     bool allConst = true;
-    for (Node* item : items)
-        allConst = allConst && isConstantNode(item);
-    if (allConst) return makeTupleOrConst(NodeKind::TestlistComp, ln, std::move(items));
+    for (Node* item : items) allConst = allConst && isConstantNode(item);
+    if (allConst) {
+        // MicroPython builds the constant from its inner item-list rule, which starts at the second item
+        // when it holds more than one token group; otherwise the tuple starts at the first item.
+        uint32_t tupleLine =
+            (items.size() >= 3 || (items.size() == 2 && trailingComma)) ? secondLine : innerLine;
+        return makeTupleOrConst(NodeKind::TestlistComp, tupleLine, std::move(items));
+    }
     Node* list = make(NodeKind::TestlistComp, innerLine);
     list->kids = std::move(items);
     Node* n = make(NodeKind::AtomParen, ln);

@@ -22,8 +22,7 @@ IdInfo* Scope::findOrAdd(const std::string& name, IdKind idKind, bool& added) {
 
 IdInfo* Scope::findGlobal(const std::string& name) {
     Scope* s = this;
-    while (s->parent != nullptr)
-        s = s->parent;
+    while (s->parent != nullptr) s = s->parent;
     return s->find(name);
 }
 
