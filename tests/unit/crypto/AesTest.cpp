@@ -1,10 +1,12 @@
 // AesCipher against NIST CAVP (SP 800-38A modes), RFC 3686 CTR and Wycheproof AES-CBC-PKCS5.
 #include "mpyseal/crypto/Aes.h"
 #include "Vectors.h"
+#include "mpyseal/crypto/Backend.h"
 #include "mpyseal/crypto/Error.h"
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <string>
 
 using namespace mpyseal::crypto;
@@ -104,8 +106,7 @@ TEST(AesCipherState, SplitCallsMatchOneCall) {
     const Bytes key = hex("000102030405060708090a0b0c0d0e0f1011121314151617");
     const Bytes iv = hex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
     Bytes message(16 * 13);
-    for (std::size_t i = 0; i < message.size(); ++i)
-        message[i] = static_cast<std::uint8_t>(i * 7 + 3);
+    for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<std::uint8_t>(i * 7 + 3);
     for (AesMode mode : {AesMode::Ecb, AesMode::Cbc, AesMode::Cfb8, AesMode::Cfb128, AesMode::Ctr}) {
         const bool block = mode == AesMode::Ecb || mode == AesMode::Cbc;
         const Bytes ivUsed = mode == AesMode::Ecb ? Bytes{} : iv;
@@ -186,8 +187,7 @@ TEST(AesWycheproof, CbcPkcs5) {
                 const SecretBytes padded = AesCipher(key, AesMode::Cbc, iv).decrypt(ct);
                 const std::size_t pad = padded.empty() ? 0 : padded.back();
                 bool padOk = pad >= 1 && pad <= 16 && pad <= padded.size();
-                for (std::size_t i = 0; padOk && i < pad; ++i)
-                    padOk = padded[padded.size() - 1 - i] == pad;
+                for (std::size_t i = 0; padOk && i < pad; ++i) padOk = padded[padded.size() - 1 - i] == pad;
                 accepted = padOk && Bytes(padded.begin(), padded.end() - pad) == msg;
                 if (result == "valid") { // and the other direction
                     Bytes input = msg;
@@ -204,4 +204,20 @@ TEST(AesWycheproof, CbcPkcs5) {
     const std::string failures = tally.finish();
     EXPECT_EQ(tally.passed(), tally.total()) << failures;
     EXPECT_EQ(tally.total(), 216u);
+}
+
+// On x86-64 CPUs with AES-NI, mbedTLS must take its AES-NI (and PCLMULQDQ for GHASH) code; run.sh also
+// shows it under gdb.
+TEST(AesBackend, UsesCpuInstructionsOnX86) {
+#if defined(__x86_64__)
+    std::cout << "mbedTLS " << backendVersion() << ", AES instructions: " << aesHardwareAccelerated()
+              << ", GHASH clmul: " << ghashHardwareAccelerated() << "\n";
+    if (!__builtin_cpu_supports("aes")) GTEST_SKIP() << "this CPU has no AES-NI";
+    EXPECT_TRUE(aesHardwareAccelerated());
+    if (__builtin_cpu_supports("pclmul")) {
+        EXPECT_TRUE(ghashHardwareAccelerated());
+    }
+#else
+    GTEST_SKIP() << "not x86-64";
+#endif
 }

@@ -19,8 +19,7 @@ TEST(EcdsaWycheproof, P256Sha256Verify) {
             const bool ok =
                 key.verifyEs256(hex(t["msg"].get<std::string>()), hex(t["sig"].get<std::string>()));
             std::string flags;
-            for (const auto& f : t["flags"])
-                flags += " " + f.get<std::string>();
+            for (const auto& f : t["flags"]) flags += " " + f.get<std::string>();
             tally.check(ok == valid, "tcId " + std::to_string(t["tcId"].get<int>()) +
                                          (valid ? " valid" : " invalid") + flags);
         }

@@ -135,7 +135,8 @@ TEST_F(OpensslInterop, EncryptedPkcs8WithPassphrase) {
          "pkcs8 -topk8 -in plain.pem -v1 PBE-SHA1-3DES -passout pass:hunter22 -out enc-pkcs12.pem"},
         {"enc.der", "pkcs8 -topk8 -in plain.pem -outform DER -passout pass:hunter22 -out enc.der"},
     };
-    for (const auto& [name, command] : variants) {
+    for (const auto& variant : variants) {
+        const std::string name = variant.first, command = variant.second; // lambdas below capture these
         mustRun(command);
         EXPECT_EQ(PrivateKey::parse(read(name), "hunter22").publicKey().toDer(), expected) << name;
         expectError([&] { PrivateKey::parse(read(name), "wrong pass"); }, ErrorKind::Value,
@@ -226,8 +227,7 @@ TEST_F(OpensslInterop, RsaEncryptionBothWays) {
 
 TEST_F(OpensslInterop, AesModesMatchOpensslEnc) {
     Bytes message(16 * 7);
-    for (std::size_t i = 0; i < message.size(); ++i)
-        message[i] = static_cast<std::uint8_t>(i * 31 + 5);
+    for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<std::uint8_t>(i * 31 + 5);
     write("pt.bin", message);
     const Bytes iv = hex("8ea2b7ca516745bfeafc49904b496089");
     struct Case {
@@ -241,8 +241,7 @@ TEST_F(OpensslInterop, AesModesMatchOpensslEnc) {
                           {AesMode::Cfb128, "cfb"}};
     for (int bits : {128, 192, 256}) {
         Bytes key(static_cast<std::size_t>(bits / 8));
-        for (std::size_t i = 0; i < key.size(); ++i)
-            key[i] = static_cast<std::uint8_t>(0xa0 + i);
+        for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(0xa0 + i);
         for (const Case& c : cases) {
             const std::string cipher = "aes-" + std::to_string(bits) + "-" + c.name;
             const std::string ivArg = c.mode == AesMode::Ecb ? "" : " -iv " + toHex(iv);

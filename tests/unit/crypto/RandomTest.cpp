@@ -22,8 +22,7 @@ TEST(Random, GetrandbitsRoundsUpToWords) {
 
 TEST(Random, OutputsDiffer) {
     std::set<Bytes> seen;
-    for (int i = 0; i < 100; ++i)
-        seen.insert(getrandbits(128));
+    for (int i = 0; i < 100; ++i) seen.insert(getrandbits(128));
     EXPECT_EQ(seen.size(), 100u);
     Drbg a(asBytes("one")), b(asBytes("one"));
     EXPECT_NE(a.generate(32), b.generate(32)); // same personalization, fresh OS entropy each
@@ -34,8 +33,7 @@ TEST(Random, LargeRequestsAndReseed) {
     const SecretBytes big = drbg.generate(5000); // more than mbedTLS's 1024-byte request limit
     EXPECT_EQ(big.size(), 5000u);
     std::size_t zeros = 0;
-    for (auto b : big)
-        zeros += b == 0;
+    for (auto b : big) zeros += b == 0;
     EXPECT_LT(zeros, 60u); // about 20 expected
     drbg.reseed(asBytes("extra"));
     EXPECT_EQ(drbg.generate(16).size(), 16u);

@@ -91,8 +91,7 @@ TEST(RsaWycheproof, OaepSha256Decrypt) {
                 const SecretBytes m = key.decryptOaepSha256(hex(t["ct"].get<std::string>()),
                                                             hex(t["label"].get<std::string>()));
                 accepted = Bytes(m.begin(), m.end()) == hex(t["msg"].get<std::string>());
-            } catch (const Error&) {
-            }
+            } catch (const Error&) {}
             tally.check(accepted == valid, "tcId " + std::to_string(t["tcId"].get<int>()));
         }
     }

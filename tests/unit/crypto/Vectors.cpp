@@ -58,8 +58,7 @@ std::string trim(std::string s) {
 }
 
 std::string upper(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -135,8 +134,7 @@ namespace mpyseal::crypto::test {
 std::string Tally::finish() const {
     reportVectors(family_, passed_, total_);
     std::string out;
-    for (const auto& f : failures_)
-        out += "  " + f + "\n";
+    for (const auto& f : failures_) out += "  " + f + "\n";
     return out;
 }
 
