@@ -21,9 +21,10 @@ void appendSignedVarint(std::vector<uint8_t>& out, int64_t value);
 /// Cursor over untrusted bytes. Every read checks bounds and throws MpyFormatError with `what` context.
 class ByteCursor {
 public:
+    /// `bytes` must outlive the cursor. An `offset` past the end is allowed: every read then throws.
     explicit ByteCursor(std::span<const uint8_t> bytes, size_t offset = 0) : bytes_(bytes), pos_(offset) {}
     size_t position() const { return pos_; }
-    size_t remaining() const { return bytes_.size() - pos_; }
+    size_t remaining() const { return pos_ < bytes_.size() ? bytes_.size() - pos_ : 0; }
     bool atEnd() const { return pos_ >= bytes_.size(); }
     uint8_t readByte(const char* what);
     /// Reads a vuint; rejects values that do not fit in 64 bits.
