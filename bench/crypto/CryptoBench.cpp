@@ -18,8 +18,7 @@ constexpr std::size_t kBufferSize = 16384;
 
 Bytes buffer(std::size_t n, std::uint8_t seed) {
     Bytes b(n);
-    for (std::size_t i = 0; i < n; ++i)
-        b[i] = static_cast<std::uint8_t>(i * 131 + seed);
+    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(i * 131 + seed);
     return b;
 }
 
@@ -48,8 +47,7 @@ void aesGcm(benchmark::State& state, std::size_t keyBytes) {
 
 void sha256Bulk(benchmark::State& state) {
     const Bytes in = buffer(kBufferSize, 4);
-    for (auto _ : state)
-        benchmark::DoNotOptimize(sha256(in));
+    for (auto _ : state) benchmark::DoNotOptimize(sha256(in));
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kBufferSize));
 }
 
@@ -68,31 +66,27 @@ const Bytes kMessage = buffer(36, 5);
 
 void rsaSign(benchmark::State& state) {
     const PrivateKey& key = rsaKey();
-    for (auto _ : state)
-        benchmark::DoNotOptimize(key.signRs256(kMessage));
+    for (auto _ : state) benchmark::DoNotOptimize(key.signRs256(kMessage));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
 void rsaVerify(benchmark::State& state) {
     const PublicKey pub = rsaKey().publicKey();
     const Bytes sig = rsaKey().signRs256(kMessage);
-    for (auto _ : state)
-        benchmark::DoNotOptimize(pub.verifyRs256(kMessage, sig));
+    for (auto _ : state) benchmark::DoNotOptimize(pub.verifyRs256(kMessage, sig));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
 void ecdsaSign(benchmark::State& state) {
     const PrivateKey& key = ecKey();
-    for (auto _ : state)
-        benchmark::DoNotOptimize(key.signEs256(kMessage));
+    for (auto _ : state) benchmark::DoNotOptimize(key.signEs256(kMessage));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
 void ecdsaVerify(benchmark::State& state) {
     const PublicKey pub = ecKey().publicKey();
     const Bytes sig = ecKey().signEs256(kMessage);
-    for (auto _ : state)
-        benchmark::DoNotOptimize(pub.verifyEs256(kMessage, sig));
+    for (auto _ : state) benchmark::DoNotOptimize(pub.verifyEs256(kMessage, sig));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 

@@ -387,8 +387,7 @@ bool constantTimeEqual(const unsigned char* a, const unsigned char* b, std::size
 #else
     // 3.x keeps its constant-time helpers private; this is the usual accumulate-the-differences loop.
     volatile unsigned char diff = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        diff = static_cast<unsigned char>(diff | (a[i] ^ b[i]));
+    for (std::size_t i = 0; i < n; ++i) diff = static_cast<unsigned char>(diff | (a[i] ^ b[i]));
     return diff == 0;
 #endif
 }
