@@ -36,8 +36,7 @@ Prelude decodePrelude(std::span<const uint8_t> code) {
                                          "code-info section remain at offset {}",
                                          nArgs, info.remaining(), info.position()));
     p.argNames.reserve(nArgs);
-    for (uint64_t i = 0; i < nArgs; ++i)
-        p.argNames.push_back(info.readVuint("argument name"));
+    for (uint64_t i = 0; i < nArgs; ++i) p.argNames.push_back(info.readVuint("argument name"));
     p.lineTable = code.subspan(info.position(), infoEnd - info.position());
     p.cells = code.subspan(infoEnd, p.nCell);
     p.opcodeOffset = infoEnd + p.nCell;

@@ -69,8 +69,7 @@ std::string_view clip(std::string_view s, size_t max, bool& clipped) {
     clipped = s.size() > max;
     if (!clipped) return s;
     size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80)
-        --cut;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
     return s.substr(0, cut);
 }
 
@@ -232,29 +231,24 @@ class Lister {
             out_ += fmt::format("{}  simple name: {} (qstr {})\n", indent, name, p.simpleName);
             if (!p.argNames.empty()) {
                 out_ += indent + "  arg names:";
-                for (uint64_t q : p.argNames)
-                    out_ += " " + qstrText(q, kMaxOperandText);
+                for (uint64_t q : p.argNames) out_ += " " + qstrText(q, kMaxOperandText);
                 out_ += '\n';
             }
             if (!p.cells.empty()) {
                 out_ += indent + "  cells:";
-                for (uint8_t cell : p.cells)
-                    out_ += fmt::format(" {}", cell);
+                for (uint8_t cell : p.cells) out_ += fmt::format(" {}", cell);
                 out_ += '\n';
             }
             out_ += indent + "  line table:";
-            for (uint8_t b : p.lineTable)
-                out_ += fmt::format(" {:02x}", b);
+            for (uint8_t b : p.lineTable) out_ += fmt::format(" {:02x}", b);
             out_ += " ->";
-            for (const LineMapping& m : lines)
-                out_ += fmt::format(" {}:{}", m.offset, m.line);
+            for (const LineMapping& m : lines) out_ += fmt::format(" {}:{}", m.offset, m.line);
             out_ += '\n';
         } else {
             out_ += path + ":\n";
         }
         opcodes(rc, p, lines, indent, path);
-        for (const RawCode& child : rc.children)
-            rawCode(child, depth + 1, path);
+        for (const RawCode& child : rc.children) rawCode(child, depth + 1, path);
     }
 
     void opcodes(const RawCode& rc, const Prelude& p, const std::vector<LineMapping>& lines,

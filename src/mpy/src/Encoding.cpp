@@ -41,14 +41,12 @@ void appendVuint(std::vector<uint8_t>& out, uint64_t value) {
         value >>= 7;
     }
     // Groups were collected least significant first; the format wants the most significant first.
-    while (n > 0)
-        out.push_back(groups[--n]);
+    while (n > 0) out.push_back(groups[--n]);
 }
 
 size_t vuintSize(uint64_t value) {
     size_t n = 1;
-    while (value >>= 7)
-        ++n;
+    while (value >>= 7) ++n;
     return n;
 }
 
@@ -64,8 +62,7 @@ void appendSignedVarint(std::vector<uint8_t>& out, int64_t value) {
     // The first (most significant) group must carry the sign in bit 6.
     const bool negative = value < 0;
     if (bool(groups[n - 1] & 0x40) != negative) groups[n++] = negative ? 0x7f : 0x00;
-    while (n > 1)
-        out.push_back(0x80 | groups[--n]);
+    while (n > 1) out.push_back(0x80 | groups[--n]);
     out.push_back(groups[0]);
 }
 

@@ -71,8 +71,7 @@ bool isFloatText(std::string_view s) {
     size_t i = 0;
     auto digits = [&] {
         size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
         return i > start;
     };
     if (!digits()) return false;
@@ -108,8 +107,7 @@ class Reader {
                                              cur_.position()));
         // The opcode walk runs only once the whole structure is known to be sound, so truncated or
         // mis-sized input is rejected in time linear in its size.
-        for (const Pending& p : pending_)
-            validateBytecode(*p.rc, p.prelude, p.path, p.codeStart);
+        for (const Pending& p : pending_) validateBytecode(*p.rc, p.prelude, p.path, p.codeStart);
         return std::move(file_);
     }
 
@@ -158,11 +156,9 @@ class Reader {
                             "for {} qstrs and the constants",
                             nObj, cur_.remaining(), cur_.position(), nQstr));
         file_.qstrs.reserve(nQstr);
-        for (uint64_t i = 0; i < nQstr; ++i)
-            file_.qstrs.push_back(readQstr(i));
+        for (uint64_t i = 0; i < nQstr; ++i) file_.qstrs.push_back(readQstr(i));
         file_.constants.reserve(nObj);
-        for (uint64_t i = 0; i < nObj; ++i)
-            file_.constants.push_back(readConstant(i, 0));
+        for (uint64_t i = 0; i < nObj; ++i) file_.constants.push_back(readConstant(i, 0));
     }
 
     std::string readQstr(uint64_t index) {
@@ -228,8 +224,7 @@ class Reader {
                                 "bytes at offset {}, {} remain",
                                 index, n, n, cur_.position(), cur_.remaining()));
             c.items.reserve(n);
-            for (uint64_t i = 0; i < n; ++i)
-                c.items.push_back(readConstant(index, depth + 1));
+            for (uint64_t i = 0; i < n; ++i) c.items.push_back(readConstant(index, depth + 1));
             return c;
         }
         const bool nul = c.kind == Constant::Kind::Str || c.kind == Constant::Kind::Bytes;

@@ -72,8 +72,7 @@ void appendConstant(std::vector<uint8_t>& out, const Constant& c) {
     case Constant::Kind::Tuple:
         out.push_back(kTagTuple);
         appendVuint(out, c.items.size());
-        for (const Constant& item : c.items)
-            appendConstant(out, item);
+        for (const Constant& item : c.items) appendConstant(out, item);
         return;
     }
     throw std::invalid_argument(fmt::format("writeMpy: unknown constant kind {}", int(c.kind)));
@@ -90,8 +89,7 @@ void appendRawCode(std::vector<uint8_t>& out, const RawCode& rc) {
     out.insert(out.end(), rc.code.begin(), rc.code.end());
     if (hasChildren) {
         appendVuint(out, rc.children.size());
-        for (const RawCode& child : rc.children)
-            appendRawCode(out, child);
+        for (const RawCode& child : rc.children) appendRawCode(out, child);
     }
 }
 
@@ -109,10 +107,8 @@ std::vector<uint8_t> writeMpy(const MpyFile& file) {
     if (file.flags & 0x40) appendVuint(out, file.archFlags);
     appendVuint(out, file.qstrs.size());
     appendVuint(out, file.constants.size());
-    for (const std::string& q : file.qstrs)
-        appendQstr(out, q);
-    for (const Constant& c : file.constants)
-        appendConstant(out, c);
+    for (const std::string& q : file.qstrs) appendQstr(out, q);
+    for (const Constant& c : file.constants) appendConstant(out, c);
     appendRawCode(out, file.root);
     return out;
 }

@@ -11,8 +11,7 @@ using namespace std::string_view_literals;
 
 constexpr std::array<OpcodeInfo, 256> buildOpcodeTable() {
     std::array<OpcodeInfo, 256> table{};
-    for (auto& info : table)
-        info = {""sv, OperandKind::None, false};
+    for (auto& info : table) info = {""sv, OperandKind::None, false};
 #define MPYSEAL_OP_INFO(name, number, text, kind, extra)                                                     \
     table[number] = {std::string_view(text), OperandKind::kind, extra};
     MPYSEAL_OPCODES(MPYSEAL_OP_INFO)

@@ -239,8 +239,7 @@ constexpr std::array<std::string_view, 50> kOtherBuiltinQstrs = {
 const std::unordered_map<std::string_view, int>& staticIndex() {
     static const auto* index = [] {
         auto* m = new std::unordered_map<std::string_view, int>();
-        for (int i = 0; i < kNumStaticQstrs; ++i)
-            m->emplace(kStaticQstrs[i], i + 1);
+        for (int i = 0; i < kNumStaticQstrs; ++i) m->emplace(kStaticQstrs[i], i + 1);
         return m;
     }();
     return *index;

@@ -53,8 +53,7 @@ TEST(Vuint, SpecExamples) {
 TEST(Vuint, RoundTripAndSize) {
     std::mt19937_64 rng(1);
     std::vector<uint64_t> values = {0, 1, 127, 128, 16383, 16384, std::numeric_limits<uint64_t>::max()};
-    for (int i = 0; i < 2000; ++i)
-        values.push_back(rng() >> (rng() % 64));
+    for (int i = 0; i < 2000; ++i) values.push_back(rng() >> (rng() % 64));
     for (uint64_t v : values) {
         auto bytes = vuint(v);
         EXPECT_EQ(bytes.size(), vuintSize(v)) << v;
@@ -109,10 +108,8 @@ TEST(SignedVarint, RoundTrip) {
     std::mt19937_64 rng(2);
     std::vector<int64_t> values = {
         0, 1, -1, 63, 64, -64, -65, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min()};
-    for (int i = 0; i < 2000; ++i)
-        values.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
-    for (int64_t v : values)
-        EXPECT_EQ(decodeSvarint(svarint(v)), v);
+    for (int i = 0; i < 2000; ++i) values.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
+    for (int64_t v : values) EXPECT_EQ(decodeSvarint(svarint(v)), v);
 }
 
 TEST(SignedVarint, RejectsOverflowAndTruncation) {
@@ -217,8 +214,7 @@ TEST(PreludeSize, RoundTrip) {
 
 std::string lineEntries(std::initializer_list<std::pair<uint32_t, uint32_t>> steps) {
     std::vector<uint8_t> out;
-    for (auto [bytes, lines] : steps)
-        appendLineTableEntry(out, bytes, lines);
+    for (auto [bytes, lines] : steps) appendLineTableEntry(out, bytes, lines);
     return toHex(out);
 }
 
@@ -243,8 +239,7 @@ TEST(LineTable, ShortAndLongForms) {
 TEST(LineTable, Decode) {
     auto table = decodeLineTable(hex("20 22 26 22 51 2d"));
     std::vector<std::pair<uint32_t, uint32_t>> got;
-    for (auto m : table)
-        got.emplace_back(m.offset, m.line);
+    for (auto m : table) got.emplace_back(m.offset, m.line);
     std::vector<std::pair<uint32_t, uint32_t>> want = {{0, 2}, {2, 3}, {8, 4}, {10, 5}, {27, 7}, {40, 8}};
     EXPECT_EQ(got, want);
 

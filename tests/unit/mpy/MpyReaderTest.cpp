@@ -280,8 +280,7 @@ TEST(MpyReader, Constants) {
 
     // Nested tuples: 64 levels are fine, 65 exceed the default limit.
     std::vector<uint8_t> deep;
-    for (int i = 0; i < 64; ++i)
-        deep.insert(deep.end(), {0x0a, 0x01});
+    for (int i = 0; i < 64; ++i) deep.insert(deep.end(), {0x0a, 0x01});
     deep.push_back(0x01);
     EXPECT_EQ(errorOf(withConstants(1, deep)), "");
     deep.insert(deep.begin(), {0x0a, 0x01});
@@ -426,8 +425,7 @@ TEST(MpyReader, MutatedGoldensNeverCrash) {
             ++accepted;
             EXPECT_EQ(writeMpy(f), bytes);
             EXPECT_FALSE(disassemble(f).empty());
-        } catch (const MpyFormatError&) {
-        }
+        } catch (const MpyFormatError&) {}
     }
     EXPECT_GT(accepted, 0);
 }

@@ -12,8 +12,7 @@ TEST(Opcodes, UnusedByteValuesHaveNoName) {
     // §2.3: 00-0f, 1d-1f, 38-3f, 41, 4c-4f, 60, 61, 6a-6f, d4-d6, fa-ff.
     std::set<int> unused;
     auto range = [&](int a, int b) {
-        for (int i = a; i <= b; ++i)
-            unused.insert(i);
+        for (int i = a; i <= b; ++i) unused.insert(i);
     };
     range(0x00, 0x0f);
     range(0x1d, 0x1f);

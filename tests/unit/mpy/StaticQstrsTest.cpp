@@ -48,8 +48,7 @@ TEST(StaticQstrs, TextAndIdAreInverse) {
 TEST(StaticQstrs, TableRunsAreSorted) {
     // Appendix A: after the eight special entries come the dunder names (9..29) and then the other names
     // (30..165), each run in ASCII order; a cheap guard against transcription mistakes.
-    for (int id = 10; id <= 29; ++id)
-        EXPECT_LT(staticQstrText(id - 1), staticQstrText(id)) << id;
+    for (int id = 10; id <= 29; ++id) EXPECT_LT(staticQstrText(id - 1), staticQstrText(id)) << id;
     for (int id = 31; id <= kNumStaticQstrs; ++id)
         EXPECT_LT(staticQstrText(id - 1), staticQstrText(id)) << id;
 }
