@@ -65,7 +65,8 @@ void writeAll(int fd, std::span<const uint8_t> data, const std::filesystem::path
 
 } // namespace
 
-void writeFileAtomically(const std::filesystem::path& path, std::span<const uint8_t> data, unsigned mode) {
+void writeFileAtomically(const std::filesystem::path& path, std::span<const uint8_t> data, unsigned mode,
+                         Durability durability) {
     if (path.filename().empty()) throwErrno(EISDIR, "cannot write", path);
     // O_EXCL with a fresh name instead of mkstemp: the kernel then applies the umask to `mode` itself,
     // which avoids the process-wide (and thread-unsafe) umask() query.
@@ -81,7 +82,8 @@ void writeFileAtomically(const std::filesystem::path& path, std::span<const uint
     FileDescriptor file(fd);
     try {
         writeAll(file.get(), data, path);
-        if (::fsync(file.get()) != 0) throwErrno(errno, "cannot flush", path);
+        if (durability == Durability::PowerLoss && ::fsync(file.get()) != 0)
+            throwErrno(errno, "cannot flush", path);
         if (const int error = file.close(); error != 0) throwErrno(error, "cannot write", path);
         if (::rename(temp.c_str(), path.c_str()) != 0) throwErrno(errno, "cannot replace", path);
     } catch (...) {
@@ -89,6 +91,7 @@ void writeFileAtomically(const std::filesystem::path& path, std::span<const uint
         ::unlink(temp.c_str());
         throw;
     }
+    if (durability != Durability::PowerLoss) return;
     // Make the rename itself durable; failure here does not undo a completed write, so it is ignored.
     std::filesystem::path dir = path.parent_path();
     if (dir.empty()) dir = ".";

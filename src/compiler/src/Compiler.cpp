@@ -4,6 +4,10 @@
 
 #include "mpyseal/mpy/MpyWriter.h"
 
+#include <exception>
+#include <functional>
+#include <pthread.h>
+
 namespace mpyseal::compiler {
 
 CodeGenerator::CodeGenerator(const CompileOptions& options, ParseTree& tree)
@@ -479,7 +483,45 @@ std::string CompileError::format() const {
     return out;
 }
 
-mpy::MpyFile compileModule(std::string_view source, const CompileOptions& options) {
+namespace {
+
+// The parser and code generator recurse once per nesting level; running them on a thread with a large
+// stack keeps the nesting limit (not the platform's default stack) the thing that stops hostile input,
+// also under sanitizers whose frames are much larger.
+constexpr size_t kCompileStackBytes = size_t(256) << 20;
+
+struct ThreadJob {
+    std::function<void()> work;
+    std::exception_ptr error;
+};
+
+void* runThreadJob(void* arg) {
+    auto* job = static_cast<ThreadJob*>(arg);
+    try {
+        job->work();
+    } catch (...) {
+        job->error = std::current_exception();
+    }
+    return nullptr;
+}
+
+void runOnLargeStack(std::function<void()> work) {
+    ThreadJob job{std::move(work), nullptr};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, kCompileStackBytes);
+    pthread_t thread;
+    int rc = pthread_create(&thread, &attr, runThreadJob, &job);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        job.work(); // no thread available: compile on the caller's stack
+    } else {
+        pthread_join(thread, nullptr);
+    }
+    if (job.error) std::rethrow_exception(job.error);
+}
+
+mpy::MpyFile compileModuleOnThisStack(std::string_view source, const CompileOptions& options) {
     ParseTree tree;
     ParserConfig config{options.sourceName, options.smallIntBits, options.optimizeLevel};
     try {
@@ -491,6 +533,14 @@ mpy::MpyFile compileModule(std::string_view source, const CompileOptions& option
     }
     CodeGenerator generator(options, tree);
     return generator.run();
+}
+
+} // namespace
+
+mpy::MpyFile compileModule(std::string_view source, const CompileOptions& options) {
+    mpy::MpyFile result;
+    runOnLargeStack([&] { result = compileModuleOnThisStack(source, options); });
+    return result;
 }
 
 std::vector<uint8_t> compileToMpy(std::string_view source, const CompileOptions& options) {

@@ -152,11 +152,21 @@ void Emitter::writeByteValue(int stackAdj, uint8_t b) {
 
 void Emitter::writeUint(int stackAdj, Op op, uint64_t value) {
     pre(stackAdj);
-    std::vector<uint8_t> enc;
-    enc.push_back(static_cast<uint8_t>(op));
-    mpy::appendVuint(enc, value);
-    uint8_t* p = reserve(enc.size());
-    if (p) std::copy(enc.begin(), enc.end(), p);
+    uint8_t enc[12];
+    size_t n = 0;
+    enc[n++] = static_cast<uint8_t>(op);
+    // vuint, most significant 7-bit group first (mpy-format.md §1.2)
+    uint8_t groups[10];
+    size_t g = 0;
+    do {
+        groups[g++] = static_cast<uint8_t>(value & 0x7f);
+        value >>= 7;
+    } while (value != 0);
+    while (g > 0) {
+        --g;
+        enc[n++] = static_cast<uint8_t>(groups[g] | (g > 0 ? 0x80 : 0));
+    }
+    std::copy(enc, enc + n, reserve(n));
 }
 
 void Emitter::writeQstr(int stackAdj, Op op, const std::string& q) {

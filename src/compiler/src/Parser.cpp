@@ -18,7 +18,7 @@ namespace {
 
 // Nesting bound for hostile input (deeply nested brackets, unary chains, blocks): the recursive
 // descent and the compiler's tree walk both use the C stack.
-constexpr int kMaxDepth = 300;
+constexpr int kMaxDepth = 200;
 
 constexpr int kCompareNotIn = 100;
 constexpr int kCompareIsNot = 101;
@@ -164,6 +164,8 @@ class Parser {
     int depth_ = 0;
     std::unordered_set<std::string> interned_;
     std::unordered_map<std::string, ConstValue> consts_;
+    std::unordered_map<std::string, Node*> nameLeaves_;
+    std::unordered_map<long, Node*> smallIntLeaves_;
 };
 
 bool Parser::startsExpression() const {
@@ -849,9 +851,10 @@ Node* Parser::parseAndTest() {
 
 // not_test: 'not' not_test | comparison
 Node* Parser::parseNotTest() {
+    if (!is(TokenKind::KwNot)) return parseComparison();
     DepthGuard guard(*this);
     uint32_t ln = line();
-    if (!accept(TokenKind::KwNot)) return parseComparison();
+    advance();
     Node* operand = parseNotTest();
     if (isConstantNode(operand)) {
         Node* n = make(NodeKind::Token, 0);
@@ -867,6 +870,18 @@ Node* Parser::parseNotTest() {
 Node* Parser::parseComparison() {
     uint32_t ln = line();
     Node* first = parseExpr();
+    switch (kind()) {
+    case TokenKind::OpLess:
+    case TokenKind::OpMore:
+    case TokenKind::OpDblEqual:
+    case TokenKind::OpLessEqual:
+    case TokenKind::OpMoreEqual:
+    case TokenKind::OpNotEqual:
+    case TokenKind::KwIn:
+    case TokenKind::KwIs:
+    case TokenKind::KwNot: break;
+    default: return first;
+    }
     std::vector<Node*> operands{first};
     std::vector<int> ops;
     for (;;) {
@@ -932,7 +947,9 @@ Node* Parser::foldChain(NodeKind kind, uint32_t ln, std::vector<Node*> operands,
 // expr: xor_expr ('|' xor_expr)*
 Node* Parser::parseExpr() {
     uint32_t ln = line();
-    std::vector<Node*> operands{parseXorExpr()};
+    Node* first = parseXorExpr();
+    if (!is(TokenKind::OpPipe)) return first;
+    std::vector<Node*> operands{first};
     while (accept(TokenKind::OpPipe)) operands.push_back(parseXorExpr());
     if (operands.size() == 1) return operands[0];
     return foldChain(NodeKind::ExprOr, ln, std::move(operands), {}, BinaryOp::Or);
@@ -941,7 +958,9 @@ Node* Parser::parseExpr() {
 // xor_expr: and_expr ('^' and_expr)*
 Node* Parser::parseXorExpr() {
     uint32_t ln = line();
-    std::vector<Node*> operands{parseAndExpr()};
+    Node* first = parseAndExpr();
+    if (!is(TokenKind::OpCaret)) return first;
+    std::vector<Node*> operands{first};
     while (accept(TokenKind::OpCaret)) operands.push_back(parseAndExpr());
     if (operands.size() == 1) return operands[0];
     return foldChain(NodeKind::XorExpr, ln, std::move(operands), {}, BinaryOp::Xor);
@@ -950,7 +969,9 @@ Node* Parser::parseXorExpr() {
 // and_expr: shift_expr ('&' shift_expr)*
 Node* Parser::parseAndExpr() {
     uint32_t ln = line();
-    std::vector<Node*> operands{parseShiftExpr()};
+    Node* first = parseShiftExpr();
+    if (!is(TokenKind::OpAmpersand)) return first;
+    std::vector<Node*> operands{first};
     while (accept(TokenKind::OpAmpersand)) operands.push_back(parseShiftExpr());
     if (operands.size() == 1) return operands[0];
     return foldChain(NodeKind::AndExpr, ln, std::move(operands), {}, BinaryOp::And);
@@ -959,7 +980,9 @@ Node* Parser::parseAndExpr() {
 // shift_expr: arith_expr (('<<'|'>>') arith_expr)*
 Node* Parser::parseShiftExpr() {
     uint32_t ln = line();
-    std::vector<Node*> operands{parseArithExpr()};
+    Node* first = parseArithExpr();
+    if (!is(TokenKind::OpDblLess) && !is(TokenKind::OpDblMore)) return first;
+    std::vector<Node*> operands{first};
     std::vector<int> ops;
     for (;;) {
         if (is(TokenKind::OpDblLess)) {
@@ -979,7 +1002,9 @@ Node* Parser::parseShiftExpr() {
 // arith_expr: term (('+'|'-') term)*
 Node* Parser::parseArithExpr() {
     uint32_t ln = line();
-    std::vector<Node*> operands{parseTerm()};
+    Node* first = parseTerm();
+    if (!is(TokenKind::OpPlus) && !is(TokenKind::OpMinus)) return first;
+    std::vector<Node*> operands{first};
     std::vector<int> ops;
     for (;;) {
         if (is(TokenKind::OpPlus)) {
@@ -999,7 +1024,11 @@ Node* Parser::parseArithExpr() {
 // term: factor (('*'|'@'|'/'|'%'|'//') factor)*
 Node* Parser::parseTerm() {
     uint32_t ln = line();
-    std::vector<Node*> operands{parseFactor()};
+    Node* first = parseFactor();
+    if (!is(TokenKind::OpStar) && !is(TokenKind::OpAt) && !is(TokenKind::OpSlash) &&
+        !is(TokenKind::OpPercent) && !is(TokenKind::OpDblSlash))
+        return first;
+    std::vector<Node*> operands{first};
     std::vector<int> ops;
     for (;;) {
         BinaryOp op;
@@ -1022,7 +1051,6 @@ Node* Parser::parseTerm() {
 
 // factor: ('+'|'-'|'~') factor | power
 Node* Parser::parseFactor() {
-    DepthGuard guard(*this);
     UnaryOp op;
     switch (kind()) {
     case TokenKind::OpPlus: op = UnaryOp::Positive; break;
@@ -1030,6 +1058,7 @@ Node* Parser::parseFactor() {
     case TokenKind::OpTilde: op = UnaryOp::Invert; break;
     default: return parsePower();
     }
+    DepthGuard guard(*this);
     uint32_t ln = line();
     advance();
     Node* operand = parseFactor();
@@ -1214,7 +1243,6 @@ Node* Parser::parseCompIter() {
 
 // atom: NAME | NUMBER | STRING+ | '...' | 'None' | 'True' | 'False' | '(' ... ')' | '[' ... ']' | '{' ... '}'
 Node* Parser::parseAtom() {
-    DepthGuard guard(*this);
     uint32_t ln = line();
     switch (kind()) {
     case TokenKind::Name: {
@@ -1223,8 +1251,12 @@ Node* Parser::parseAtom() {
             advance();
             return constValueNode(it->second, ln);
         }
-        Node* n = make(NodeKind::Name, ln);
-        n->text = tok().text;
+        // Leaves carry no line of their own, so one node per distinct name serves every use.
+        Node*& n = nameLeaves_[tok().text];
+        if (n == nullptr) {
+            n = make(NodeKind::Name, ln);
+            n->text = tok().text;
+        }
         advance();
         return n;
     }
@@ -1308,6 +1340,11 @@ Node* Parser::parseNumber() {
         ConstValue v;
         v.kind = ConstValue::Kind::Int;
         v.intValue.set_str(digits, base);
+        if (fitsSmallInt(v.intValue, config_.smallIntBits)) {
+            Node*& leaf = smallIntLeaves_[v.intValue.get_si()];
+            if (leaf == nullptr) leaf = makeNumberNode(tree_, std::move(v), ln, config_.smallIntBits);
+            return leaf;
+        }
         return makeNumberNode(tree_, std::move(v), ln, config_.smallIntBits);
     }
     // decimal float or imaginary: digits [. digits] [e [+-] digits] [j]
