@@ -12,17 +12,40 @@ uint32_t ModuleTables::useQstr(const std::string& s) {
     return it->second;
 }
 
+namespace {
+
+// A byte string equal for two constants exactly when they are strictly equal (same kinds, same texts,
+// recursively), so that the table can be indexed by hashing.
+void appendConstantKey(std::string& key, const mpy::Constant& c) {
+    key.push_back(static_cast<char>(c.kind));
+    key += std::to_string(c.text.size());
+    key.push_back(':');
+    key += c.text;
+    key += std::to_string(c.items.size());
+    key.push_back('(');
+    for (const auto& item : c.items) appendConstantKey(key, item);
+    key.push_back(')');
+}
+
+} // namespace
+
 uint32_t ModuleTables::useConstant(const mpy::Constant& c, const void* identity) {
-    for (size_t i = 0; i < constants.size(); ++i) {
-        if (identity != nullptr || constantIdentity[i] != nullptr) {
-            if (identity == constantIdentity[i]) return static_cast<uint32_t>(i);
-            continue;
+    if (identity != nullptr) {
+        auto [it, inserted] = constantByIdentity.emplace(identity, static_cast<uint32_t>(constants.size()));
+        if (inserted) {
+            constants.push_back(c);
+            constantIdentity.push_back(identity);
         }
-        if (constants[i] == c) return static_cast<uint32_t>(i);
+        return it->second;
     }
-    constants.push_back(c);
-    constantIdentity.push_back(identity);
-    return static_cast<uint32_t>(constants.size() - 1);
+    std::string key;
+    appendConstantKey(key, c);
+    auto [it, inserted] = constantIndex.emplace(std::move(key), static_cast<uint32_t>(constants.size()));
+    if (inserted) {
+        constants.push_back(c);
+        constantIdentity.push_back(nullptr);
+    }
+    return it->second;
 }
 
 void Emitter::startPass(Pass pass, Scope* scope) {

@@ -22,8 +22,10 @@ struct ModuleTables {
     std::vector<std::string> qstrs;
     std::unordered_map<std::string, uint32_t> qstrIndex;
     std::vector<mpy::Constant> constants;
-    std::vector<const void*>
-        constantIdentity; ///< non-null for NaN-containing constants (never equal by value)
+    /// Non-null for NaN-containing constants, which are never equal by value.
+    std::vector<const void*> constantIdentity;
+    std::unordered_map<std::string, uint32_t> constantIndex; ///< canonical key -> index (by-value entries)
+    std::unordered_map<const void*, uint32_t> constantByIdentity; ///< NaN-containing entries
 
     uint32_t useQstr(const std::string& s);
     uint32_t useConstant(const mpy::Constant& c, const void* identity);

@@ -5,9 +5,8 @@
 namespace mpyseal::compiler {
 
 IdInfo* Scope::find(const std::string& name) {
-    for (auto& id : ids)
-        if (id.name == name) return &id;
-    return nullptr;
+    auto it = idIndex.find(name);
+    return it == idIndex.end() ? nullptr : &ids[it->second];
 }
 
 IdInfo* Scope::findOrAdd(const std::string& name, IdKind idKind, bool& added) {
@@ -16,6 +15,7 @@ IdInfo* Scope::findOrAdd(const std::string& name, IdKind idKind, bool& added) {
         return id;
     }
     added = true;
+    idIndex.emplace(name, ids.size());
     ids.push_back(IdInfo{name, idKind, 0, 0});
     return &ids.back();
 }
@@ -61,7 +61,10 @@ void Scope::computeLocals() {
         for (size_t i = ids.size(); i-- > 0;) {
             IdInfo& id = ids[i];
             if (id.flags & kIdFlagStarParam) {
-                if (lastParam != nullptr) std::swap(*lastParam, id);
+                if (lastParam != nullptr) {
+                    std::swap(*lastParam, id);
+                    std::swap(idIndex[lastParam->name], idIndex[id.name]);
+                }
                 break;
             }
             if (lastParam == nullptr && id.flags == kIdFlagParam) lastParam = &id;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mpyseal::compiler {
@@ -58,7 +59,8 @@ struct Scope {
     int stackSize = 0;
     int excStackSize = 0;
     std::vector<IdInfo> ids;
-    std::vector<Scope*> children; ///< in MAKE_FUNCTION/MAKE_CLOSURE index order
+    std::unordered_map<std::string, size_t> idIndex; ///< name -> position in ids
+    std::vector<Scope*> children;                    ///< in MAKE_FUNCTION/MAKE_CLOSURE index order
     mpy::RawCode rawCode;
 
     IdInfo* find(const std::string& name);
