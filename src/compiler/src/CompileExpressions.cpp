@@ -355,18 +355,17 @@ void CodeGenerator::compileNamedExprHelper(Node* name, Node* value) {
         IdInfo* parentId = parent->findOrAdd(target, IdKind::GlobalImplicit, added);
         if (parentId->kind == IdKind::GlobalImplicit)
             parentId->kind = isFunctionLike(parent->kind) ? IdKind::Local : IdKind::GlobalImplicitAssigned;
-        bool parentIsExplicitGlobal = parentId->kind == IdKind::GlobalExplicit;
-        IdInfo* id = scope_->findOrAdd(target, IdKind::Undecided, added);
-        if (parentIsExplicitGlobal) {
-            id->kind = IdKind::GlobalExplicit;
-        } else if (parent->parent == nullptr) {
-            // the comprehension is at module level: the target is declared global, there and in the module
-            id->kind = IdKind::GlobalExplicit;
-            if (IdInfo* g = scope_->findGlobal(target)) g->kind = IdKind::GlobalExplicit;
+        if (parentId->kind == IdKind::GlobalExplicit) {
+            scope_->findOrAdd(target, IdKind::GlobalExplicit, added);
         } else {
-            if (id->kind == IdKind::GlobalImplicit || id->kind == IdKind::Undecided) {
-                id->kind = IdKind::GlobalImplicit;
-                scope_->checkToCloseOver(*id);
+            IdInfo* id = scope_->findOrAdd(target, IdKind::Undecided, added);
+            bool atModuleLevel = parent->parent == nullptr;
+            // Already referenced here but to be closed over now: declare it afresh.
+            if (!atModuleLevel && id->kind == IdKind::GlobalImplicit) id->kind = IdKind::Undecided;
+            if (atModuleLevel) {
+                declareGlobal(id, name);
+            } else {
+                declareNonlocal(id, name);
             }
         }
     }

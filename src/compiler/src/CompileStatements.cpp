@@ -225,6 +225,8 @@ std::string CodeGenerator::importName(Node* dotted, bool isAs) {
         if (i > 0) full += '.';
         full += dotted->kids[i]->text;
     }
+    if (full.size() > kMaxQstrLength)
+        throw CompileError(options_.sourceName, 0, "", "RuntimeError", "name too long", false);
     emit_.importName(full);
     if (isAs) {
         for (size_t i = 1; i < dotted->kids.size(); ++i) emit_.loadAttr(dotted->kids[i]->text);
@@ -275,20 +277,28 @@ void CodeGenerator::compileGlobalNonlocal(Node* pn) {
         bool added = false;
         IdInfo* id = scope_->findOrAdd(nameNode->text, IdKind::Undecided, added);
         if (isGlobal) {
-            if (id->kind != IdKind::Undecided && id->kind != IdKind::GlobalExplicit)
-                syntaxError(pn, "identifier redefined as global");
-            id->kind = IdKind::GlobalExplicit;
-            // A global declaration anywhere also makes the module's own accesses explicit.
-            if (IdInfo* g = scope_->findGlobal(nameNode->text)) g->kind = IdKind::GlobalExplicit;
+            declareGlobal(id, pn);
         } else {
-            if (id->kind == IdKind::Undecided) {
-                id->kind = IdKind::GlobalImplicit;
-                scope_->checkToCloseOver(*id);
-                if (id->kind == IdKind::GlobalImplicit) syntaxError(pn, "no binding for nonlocal found");
-            } else if (id->kind != IdKind::Free) {
-                syntaxError(pn, "identifier redefined as nonlocal");
-            }
+            declareNonlocal(id, pn);
         }
+    }
+}
+
+void CodeGenerator::declareGlobal(IdInfo* id, const Node* pn) {
+    if (id->kind != IdKind::Undecided && id->kind != IdKind::GlobalExplicit)
+        syntaxError(pn, "identifier redefined as global");
+    id->kind = IdKind::GlobalExplicit;
+    // A global declaration anywhere also makes the module's own accesses explicit.
+    if (IdInfo* g = scope_->findGlobal(id->name)) g->kind = IdKind::GlobalExplicit;
+}
+
+void CodeGenerator::declareNonlocal(IdInfo* id, const Node* pn) {
+    if (id->kind == IdKind::Undecided) {
+        id->kind = IdKind::GlobalImplicit;
+        scope_->checkToCloseOver(*id);
+        if (id->kind == IdKind::GlobalImplicit) syntaxError(pn, "no binding for nonlocal found");
+    } else if (id->kind != IdKind::Free) {
+        syntaxError(pn, "identifier redefined as nonlocal");
     }
 }
 
@@ -580,7 +590,8 @@ void CodeGenerator::compileClassDef(Node* pn) {
 
 bool CodeGenerator::compileBuiltinDecorator(Node* decorator, EmitKind& emitKind) {
     size_t nNames = decorator->kids.size() - 1;
-    if (nNames != 2 || decorator->kids[0]->text != "micropython") return false;
+    if (decorator->kids[0]->text != "micropython") return false;
+    if (nNames != 2) syntaxError(nullptr, "invalid micropython decorator");
     const std::string& attr = decorator->kids[1]->text;
     if (attr == "bytecode") {
         emitKind = EmitKind::Bytecode;

@@ -488,7 +488,7 @@ namespace {
 // The parser and code generator recurse once per nesting level; running them on a thread with a large
 // stack keeps the nesting limit (not the platform's default stack) the thing that stops hostile input,
 // also under sanitizers whose frames are much larger.
-constexpr size_t kCompileStackBytes = size_t(256) << 20;
+constexpr size_t kCompileStackBytes = size_t(1) << 30; // reserved, only touched pages are committed
 
 struct ThreadJob {
     std::function<void()> work;

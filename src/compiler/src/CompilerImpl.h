@@ -58,6 +58,8 @@ class CodeGenerator {
     void compileImportFrom(Node* pn);
     std::string importName(Node* dotted, bool isAs);
     void compileGlobalNonlocal(Node* pn);
+    void declareGlobal(IdInfo* id, const Node* pn);
+    void declareNonlocal(IdInfo* id, const Node* pn);
     void compileAssert(Node* pn);
     void compileIf(Node* pn);
     void compileWhile(Node* pn);

@@ -18,7 +18,7 @@ namespace {
 
 // Nesting bound for hostile input (deeply nested brackets, unary chains, blocks): the recursive
 // descent and the compiler's tree walk both use the C stack.
-constexpr int kMaxDepth = 200;
+constexpr int kMaxDepth = 2000;
 
 constexpr int kCompareNotIn = 100;
 constexpr int kCompareIsNot = 101;
@@ -49,7 +49,12 @@ class Parser {
     bool is(TokenKind k) const { return kind() == k; }
 
     void advance() {
-        if (kind() == TokenKind::Name) interned_.insert(tok().text);
+        if (kind() == TokenKind::Name) {
+            // A qstr's length is stored in one byte in MicroPython.
+            if (tok().text.size() > kMaxQstrLength)
+                throw CompileError(config_.sourceName, 0, "", "RuntimeError", "name too long", false);
+            interned_.insert(tok().text);
+        }
         lex_.advance();
     }
     bool accept(TokenKind k) {
@@ -1336,7 +1341,12 @@ Node* Parser::parseNumber() {
         if (ok && base == 10 && digits.size() > 1 && digits[0] == '0' &&
             digits.find_first_not_of('0') != std::string::npos)
             ok = false;
-        if (!ok) errorAt(ln, "invalid syntax for integer with base " + std::to_string(base));
+        if (!ok) {
+            // A decimal literal with a leading zero is reported against base 0, as MicroPython does.
+            int reportedBase = (base == 10 && digits.size() > 1 && digits[0] == '0') ? 0 : base;
+            errorAt(ln, "invalid syntax for integer with base " + std::to_string(reportedBase) + ": '" +
+                            text + "'");
+        }
         ConstValue v;
         v.kind = ConstValue::Kind::Int;
         v.intValue.set_str(digits, base);

@@ -6,6 +6,7 @@
 #include "Lexer.h"
 #include "ParseNode.h"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +15,9 @@
 namespace mpyseal::compiler {
 
 struct CompileOptions;
+
+/// Longest name MicroPython can intern (its qstr length is one byte).
+inline constexpr size_t kMaxQstrLength = 255;
 
 struct ParserConfig {
     std::string sourceName;
