@@ -349,7 +349,8 @@ bool CodeGenerator::compileScope(Scope* scope, Pass pass) {
     Node* pn = scope->pn;
     switch (scope->kind) {
     case ScopeKind::Module:
-        compileNode(pn);
+        // A module without statements parses to no node at all, so it records no line.
+        if (!pn->kids.empty()) compileNode(pn);
         emit_.loadConstNone();
         emit_.returnValue();
         break;
