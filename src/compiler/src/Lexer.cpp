@@ -251,6 +251,13 @@ void Lexer::advance() {
     lexToken();
 }
 
+bool Lexer::isTemplateStart() const {
+    int c0 = peekChar(0), c1 = peekChar(1), c2 = peekChar(2);
+    auto isQuote = [](int c) { return c == '\'' || c == '"'; };
+    if (c0 == 't' && isQuote(c1)) return true;
+    return ((c0 == 't' && c1 == 'r') || (c0 == 'r' && c1 == 't')) && isQuote(c2);
+}
+
 bool Lexer::isStringStart() const {
     int c0 = peekChar(0), c1 = peekChar(1), c2 = peekChar(2);
     auto isQuote = [](int c) { return c == '\'' || c == '"'; };
@@ -264,7 +271,9 @@ bool Lexer::isStringStart() const {
 
 void Lexer::lexToken() {
     int c = peekChar(0);
-    if (isStringStart()) {
+    if (isTemplateStart()) {
+        lexTemplateString();
+    } else if (isStringStart()) {
         lexStringOrBytes();
     } else if (isIdentHead(c)) {
         while (!isEnd() && isIdentTail(peekChar(0))) {
@@ -555,6 +564,184 @@ void Lexer::parseStringLiteral(bool isRaw, bool isFString, bool isBytes) {
     }
     if (nClosing < numQuotes) setError(TokenKind::LonelyStringOpen);
     out.resize(out.size() - nClosing);
+}
+
+namespace {
+
+// A Python string literal whose value is exactly `text` (for text the lexer injects).
+std::string quoteLiteral(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        if (c == '\\' || c == '"') {
+            out.push_back('\\');
+            out.push_back(static_cast<char>(c));
+        } else if (c < 0x20 || c == 0x7f) {
+            static const char* const kHex = "0123456789abcdef";
+            out += "\\x";
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        } else {
+            out.push_back(static_cast<char>(c)); // UTF-8 bytes pass through unchanged
+        }
+    }
+    out.push_back('"');
+    return out;
+}
+
+struct TemplateField {
+    std::string expr;
+    std::string conversion; // "", or one of r s a
+    std::string spec;
+    bool specHasFields = false;
+};
+
+} // namespace
+
+// t-strings (PEP 750, new in MicroPython 1.29) become a call of the builtin __template__ with a tuple of the
+// literal parts, then (value, expression text, conversion or None, format spec) for each interpolation
+// (mpy-format.md §5.2). The call is injected as source text, like the f-string rewrite.
+void Lexer::lexTemplateString() {
+    std::vector<std::string> parts{""};
+    std::vector<TemplateField> fields;
+    bool malformed = false;
+    while (isTemplateStart()) {
+        bool isRaw = peekChar(0) == 'r' || peekChar(1) == 'r';
+        nextChar();
+        if (isRaw) nextChar();
+        int quote = peekChar(0);
+        nextChar();
+        size_t numQuotes = 1;
+        if (peekChar(0) == quote && peekChar(1) == quote) {
+            nextChar();
+            nextChar();
+            numQuotes = 3;
+        }
+        std::string raw; // literal text with escapes still encoded
+        auto flushLiteral = [&] {
+            // Decode escapes by running the literal text through the ordinary string scanner.
+            parts.back() += decodeEscapes(raw, isRaw);
+            raw.clear();
+        };
+        size_t nClosing = 0;
+        while (!isEnd() && (numQuotes > 1 || peekChar(0) != '\n') && nClosing < numQuotes) {
+            int c = peekChar(0);
+            if (c == quote) {
+                ++nClosing;
+                nextChar();
+                continue;
+            }
+            if (nClosing > 0) { // quotes that did not close the literal belong to it
+                raw.append(nClosing, static_cast<char>(quote));
+                nClosing = 0;
+            }
+            if (c == '\\') {
+                raw.push_back('\\');
+                nextChar();
+                if (!isEnd()) {
+                    raw.push_back(static_cast<char>(peekChar(0)));
+                    nextChar();
+                }
+                continue;
+            }
+            if (c == '}' && peekChar(1) == '}') {
+                raw.push_back('}');
+                nextChar();
+                nextChar();
+                continue;
+            }
+            if (c != '{') {
+                raw.push_back(static_cast<char>(c));
+                nextChar();
+                continue;
+            }
+            nextChar();
+            if (peekChar(0) == '{') {
+                raw.push_back('{');
+                nextChar();
+                continue;
+            }
+            TemplateField field;
+            int depth = 0;
+            while (!isEnd()) {
+                int e = peekChar(0);
+                if (depth == 0) {
+                    if (e == ':' || e == '}') break;
+                    if (e == '!' && (peekChar(1) == 'r' || peekChar(1) == 's' || peekChar(1) == 'a') &&
+                        (peekChar(2) == ':' || peekChar(2) == '}'))
+                        break;
+                }
+                if (e == '[' || e == '{' || e == '(') ++depth;
+                if ((e == ']' || e == '}' || e == ')') && depth > 0) --depth;
+                field.expr.push_back(static_cast<char>(e));
+                nextChar();
+            }
+            bool selfDocumenting = !field.expr.empty() && field.expr.back() == '=';
+            if (selfDocumenting) {
+                raw += field.expr; // t'{a=}' puts "a=" into the literal part
+                field.expr.pop_back();
+            }
+            if (peekChar(0) == '!') {
+                nextChar();
+                field.conversion.push_back(static_cast<char>(peekChar(0)));
+                nextChar();
+            }
+            if (peekChar(0) == ':') {
+                nextChar();
+                int specDepth = 0;
+                while (!isEnd() && !(specDepth == 0 && peekChar(0) == '}')) {
+                    int e = peekChar(0);
+                    if (e == '{') {
+                        ++specDepth;
+                        field.specHasFields = true;
+                    }
+                    if (e == '}') --specDepth;
+                    field.spec.push_back(static_cast<char>(e));
+                    nextChar();
+                }
+            }
+            if (selfDocumenting && field.conversion.empty() && field.spec.empty()) field.conversion = "r";
+            if (peekChar(0) != '}' || field.expr.find_first_not_of(" \t\n") == std::string::npos) {
+                malformed = true;
+                break;
+            }
+            nextChar();
+            flushLiteral();
+            fields.push_back(std::move(field));
+            parts.emplace_back();
+        }
+        flushLiteral();
+        if (malformed || nClosing < numQuotes) break;
+        skipWhitespace(true);
+    }
+    tok_.kind = malformed ? TokenKind::MalformedFString : TokenKind::Name;
+    if (malformed) return;
+
+    std::string call = "__template__((";
+    for (const auto& part : parts) call += quoteLiteral(part) + ",";
+    call += ")";
+    std::string args;
+    for (const auto& f : fields) {
+        args += ",(" + f.expr + ")," + quoteLiteral(f.expr) + ",";
+        args += f.conversion.empty() ? std::string("None") : quoteLiteral(f.conversion);
+        args += ",";
+        args += f.specHasFields ? "f" + quoteLiteral(f.spec) : quoteLiteral(f.spec);
+    }
+    // More than 63 interpolations travel as one tuple (a call takes at most 255 positional arguments).
+    if (fields.size() > 63) args = ",(" + args.substr(1) + ",)";
+    call += args + ")";
+    inject_ = call + inject_.substr(injectPos_);
+    injectPos_ = 0;
+    // The token is the first one of the injected call.
+    tok_.text.clear();
+    lexToken();
+}
+
+std::string Lexer::decodeEscapes(const std::string& raw, bool isRaw) {
+    if (isRaw) return raw;
+    // Reuse the ordinary literal scanner on a private lexer so escapes decode exactly as in strings.
+    std::string quoted = "\"\"\"" + raw + "\"\"\"";
+    Lexer sub(quoted, 0);
+    return sub.current().text;
 }
 
 } // namespace mpyseal::compiler

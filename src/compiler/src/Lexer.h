@@ -138,6 +138,9 @@ class Lexer {
     void lexStringOrBytes();
     void parseStringLiteral(bool isRaw, bool isFString, bool isBytes);
     bool isStringStart() const;
+    bool isTemplateStart() const;
+    void lexTemplateString();
+    static std::string decodeEscapes(const std::string& raw, bool isRaw);
     void lexNumber();
     void lexOperator();
     void lexToken();
