@@ -6,7 +6,7 @@ scripts/setup.sh
 
 # 1. Fuzz smoke runs under ASan + UBSan (clang/libFuzzer). FUZZ_SECONDS per target (default 20).
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-      -DCMAKE_BUILD_TYPE=Debug -DMPYSEAL_FUZZ=ON -DMPYSEAL_SANITIZE=ON \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPYSEAL_FUZZ=ON -DMPYSEAL_SANITIZE=ON \
       -DMPYSEAL_BUILD_TESTS=OFF -DMPYSEAL_BUILD_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j2
 tests/fuzz/smoke.sh build-fuzz "${FUZZ_SECONDS:-20}"
