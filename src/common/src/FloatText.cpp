@@ -14,6 +14,8 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <math.h> // ::pow, whose address is taken (std::pow is an overload set)
 #include <string>
 #include <utility>
 
@@ -348,4 +350,238 @@ bool usesNativeExtended() {
 }
 
 } // namespace detail
+
+// ---------------------------------------------------------------------------------------------------
+// MicroPython 1.13 (.mpy v5): ../shared/reference/mpy-v5.md §5.9, ported from the reference
+// emulation of Appendix B5 step by step. Everything is plain IEEE double arithmetic (SSE2 on x86-64, no
+// x87 and no FMA: this file is built with -ffp-contract=off), one rounding per C operation, as in 1.13.
+
+namespace {
+
+// glibc's pow is not correctly rounded (pow(10, 23) and pow(10, 210) are one ulp high, §5.9) and 1.13
+// called it at run time. Calling through a volatile pointer keeps the compiler from ever folding a call
+// with constant arguments into a correctly rounded value, or rewriting pow(10, y) as exp10(y).
+double (*volatile libmPow)(double, double) = ::pow;
+
+// Exponent digits stop accumulating at this value so the exponent cannot overflow 1.13's int (B5).
+constexpr int64_t kV113ExponentLimit = ((INT32_MAX / 2) - 9) / 10;
+
+// Powers of ten used to bring the value into [1, 10) in binary-search steps of 2^8 .. 2^0 (B5 _POS/_NEG).
+constexpr double kV113PowUp[9] = {1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1};
+constexpr double kV113PowDown[9] = {1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1};
+
+// 1.13 formats into a 32-byte buffer; this bounds the digits of the fixed notation of small numbers.
+constexpr int kV113BufferSize = 32;
+
+/// 1.13's float formatter with format 'g' and 16 significant digits (Appendix B5 `format_g16`). The
+/// digits are produced by truncating the scaled value and multiplying the remainder by 10, then the last
+/// one is rounded up by carrying through the text; this loses accuracy, which is exactly what has to be
+/// reproduced. A digit can come out as 10 (':' in the text) when the remainder times 10 rounds up to
+/// 10.0; the carry loop treats it as a non-digit, as the reference does.
+std::string formatV113(double f) {
+    std::string buf;
+    if (std::signbit(f) && !std::isnan(f)) {
+        buf += '-';
+        f = -f;
+    }
+    const int bufRemaining = kV113BufferSize - 1 - static_cast<int>(buf.size());
+    if (std::isinf(f)) return buf + "inf";
+    if (std::isnan(f)) return buf + "nan";
+
+    int prec = 16;
+    bool fixed = false; // 'f' format chosen (else 'g' with an exponent)
+    int dec = 0;        // digits left before the decimal point is written
+    char eSign = 0;     // exponent sign, 0 when no exponent is printed
+    int numDigits = 0;
+    int e = 0;
+    if (f == 0.0) {
+        e = 0;
+    } else if (f < 1.0) {
+        const char firstDigit = f >= 0.999999999995 ? '1' : '0';
+        int e1 = 256;
+        for (int k = 0; k < 9; ++k) {
+            if (kV113PowDown[k] > f) {
+                e += e1;
+                f *= kV113PowUp[k];
+            }
+            e1 >>= 1;
+        }
+        char eSignChar = '-';
+        if (f >= 0.999999999995 && f < 1.0) {
+            f = 1.0;
+            if (e == 0) eSignChar = '+';
+        } else if (f < 1.0) {
+            e += 1;
+            f *= 10.0;
+        }
+        if (e <= 4) { // fixed notation down to 1e-4: "0." and e-1 zeros, then the digits
+            fixed = true;
+            dec = -1;
+            buf += firstDigit;
+            prec += e - 1;
+            if (prec + 2 > bufRemaining) prec = bufRemaining - 2;
+            numDigits = prec;
+            if (numDigits != 0) {
+                buf += '.';
+                e -= 1;
+                while (e != 0 && numDigits != 0) {
+                    buf += '0';
+                    --numDigits;
+                    --e;
+                }
+            }
+        } else {
+            eSign = eSignChar;
+            dec = 0;
+        }
+    } else {
+        int e1 = 256;
+        for (int k = 0; k < 9; ++k) {
+            if (kV113PowUp[k] <= f) {
+                e += e1;
+                f *= kV113PowDown[k];
+            }
+            e1 >>= 1;
+        }
+        if (static_cast<int>(f) >= 10) {
+            e += 1;
+            f *= 0.1;
+        }
+        if (e < prec) { // fixed notation below 1e16
+            fixed = true;
+            prec -= e + 1;
+            dec = e;
+            numDigits = prec + e + 1;
+        } else {
+            eSign = '+';
+        }
+    }
+    if (prec < 0) prec = 0;
+    if (!fixed) {
+        if (prec == 0) prec = 1;
+        numDigits = prec;
+    }
+
+    for (int i = 0; i < numDigits; ++i) {
+        // f stays below ~10 here, so the truncation fits an int like 1.13's does.
+        const int d = static_cast<int>(f);
+        buf += d < 0 ? '0' : static_cast<char>('0' + d);
+        if (dec == 0 && prec > 0) buf += '.';
+        f -= d;
+        f *= 10.0;
+        --dec;
+    }
+
+    if (f >= 5.0) { // round the last digit up, carrying to the left over the point
+        size_t r = buf.size() - 1;
+        for (;;) {
+            const char ch = buf[r];
+            if (ch == '.') {
+                --r; // a point is never the first character
+                continue;
+            }
+            if (ch < '0' || ch > '9') { // sign, or a ':' digit: the carry stops after it
+                ++r;
+                break;
+            }
+            if (ch < '9') {
+                buf[r] = static_cast<char>(ch + 1);
+                break;
+            }
+            buf[r] = '0';
+            if (r == 0) break;
+            --r;
+        }
+        // r can only run past the end after a trailing ':' digit; the reference never reaches that case
+        // (it would fail there), and then there is nothing to carry out of.
+        if (r < buf.size() && buf[r] == '0') { // carry out of the first digit: one more digit in front
+            if (r + 1 < buf.size() && buf[r + 1] == '.' && !fixed) {
+                // "9.99e+05" became "0.00": write "1.000" keeping the digit count, adjust the exponent
+                buf[r] = '.';
+                buf[r + 1] = '0';
+                if (eSign == '-') {
+                    e -= 1;
+                    if (e == 0) eSign = '+';
+                } else {
+                    e += 1;
+                }
+                buf.insert(r, 1, '1');
+                buf.pop_back();
+            } else {
+                buf.insert(r, 1, '1');
+            }
+        }
+    }
+
+    if (prec > 0) { // strip trailing zeros, then a bare point
+        while (!buf.empty() && buf.back() == '0') buf.pop_back();
+        if (!buf.empty() && buf.back() == '.') buf.pop_back();
+    }
+    if (eSign != 0) {
+        buf += 'e';
+        buf += eSign;
+        if (e >= 100) buf += static_cast<char>('0' + e / 100);
+        buf += static_cast<char>('0' + (e / 10) % 10);
+        buf += static_cast<char>('0' + e % 10);
+    }
+    return buf;
+}
+
+} // namespace
+
+double parseMicroPython113Float(std::string_view text) {
+    enum class State { Integer, Fraction, Exponent };
+    State state = State::Integer;
+    double value = 0.0;
+    int64_t exponent = 0;      // digits of the written exponent
+    int64_t exponentExtra = 0; // fraction digits taken (negative) and integer digits dropped (positive)
+    bool exponentNegative = false;
+    for (size_t i = 0; i < text.size();) {
+        const char c = text[i++];
+        if (c >= '0' && c <= '9') {
+            const int d = c - '0';
+            if (state == State::Exponent) {
+                if (exponent < kV113ExponentLimit) exponent = 10 * exponent + d;
+            } else if (value < 1e200) {
+                // Two roundings (multiply, then add): no FMA, see -ffp-contract=off.
+                value = 10.0 * value + d;
+                if (state == State::Fraction) --exponentExtra;
+            } else if (state == State::Integer) {
+                ++exponentExtra; // past 1e200 integer digits only scale; fraction digits are dropped
+            }
+        } else if (state == State::Integer && c == '.') {
+            state = State::Fraction;
+        } else if (state != State::Exponent && (c == 'e' || c == 'E')) {
+            state = State::Exponent;
+            if (i < text.size() && (text[i] == '+' || text[i] == '-')) exponentNegative = text[i++] == '-';
+        } else if (c == '_') {
+            continue;
+        } else {
+            break; // 'j'/'J' (imaginary suffix) or the end of the literal
+        }
+    }
+    if (exponentNegative) exponent = -exponent;
+    exponent += exponentExtra;
+    if (exponent < -307) { // keep pow(10, -e) finite; the two steps round twice, as in 1.13
+        exponent += 307;
+        value *= 1e-307;
+    }
+    if (exponent >= -22 && exponent < 0) return value / libmPow(10.0, static_cast<double>(-exponent));
+    const double scale = libmPow(10.0, static_cast<double>(exponent));
+    // 0 * inf is nan ("0e400" is stored as "nan"); spelled out so the NaN's sign does not depend on the
+    // hardware's default NaN (x86 produces a negative one).
+    if (value == 0.0 && std::isinf(scale)) return std::numeric_limits<double>::quiet_NaN();
+    return value * scale;
+}
+
+std::string reprMicroPython113Float(double value) {
+    std::string text = formatV113(value);
+    if (text.find_first_of(".en") == std::string::npos) text += ".0";
+    return text;
+}
+
+std::string reprMicroPython113Imaginary(double imag) {
+    return formatV113(imag) + 'j';
+}
+
 } // namespace mpyseal::common

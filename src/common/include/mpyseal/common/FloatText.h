@@ -38,4 +38,27 @@ std::string reprMicroPythonFloatSoftware(double value, bool alwaysDecimal = true
 bool usesNativeExtended();
 } // namespace detail
 
+// ---------------------------------------------------------------------------------------------------
+// MicroPython 1.13 (.mpy version 5). Source: ../shared/reference/mpy-v5.md §5.9 and its reference
+// emulation in Appendix B5 (pitfall 21 of §0.1). 1.13 parses in plain double arithmetic with the C
+// library's pow() and prints with a 16-digit formatter that generates digits by repeated multiplication
+// and truncation, so neither is correctly rounded and both differ from the 1.29 functions above: e.g.
+// "9007199254740992.0" is written "9007199254740993.0". The results are those of the reference build
+// (x86-64 SSE2 doubles + glibc pow); on another libm the parse may differ by an ulp in rare cases.
+
+/// Value of an unsigned decimal float literal as 1.13's lexer/compiler computes it (mpy-v5.md §5.9,
+/// Appendix B5 `parse_decimal`): digits, optional '.', optional exponent, '_' ignored; parsing stops at
+/// 'j'/'J' or any other character. Never throws; overflow gives inf, "0e400" gives nan (0 * inf).
+double parseMicroPython113Float(std::string_view text);
+
+/// Text of a v5 'f' (0x66) float constant (mpy-v5.md §5.9, Appendix B5 `repr_float`): 1.13's 'g'
+/// formatting with 16 significant digits, plus ".0" when the text has no '.', 'e' or 'n' ("3.0",
+/// "1e+16", "1.797693134862316e+308", "nan", "-inf", "-0.0").
+std::string reprMicroPython113Float(double value);
+
+/// Text of a v5 'c' (0x63) complex constant, i.e. a pure imaginary literal (mpy-v5.md §5.9, Appendix B5
+/// `repr_imag`): the same 16-digit formatting without the ".0" rule, then 'j' ("3j", "1.5j", "0j",
+/// "1e+100j").
+std::string reprMicroPython113Imaginary(double imag);
+
 } // namespace mpyseal::common
