@@ -131,7 +131,8 @@ void appendUtf8(std::string& out, uint32_t c) {
 
 } // namespace
 
-Lexer::Lexer(std::string_view source, int optimizeLevel) : debugValue_(optimizeLevel == 0) {
+Lexer::Lexer(std::string_view source, int optimizeLevel, LexerDialect dialect)
+    : debugValue_(optimizeLevel == 0), dialect_(dialect) {
     // Normalise line endings once so the scanner only ever sees '\n'.
     src_.reserve(source.size() + 1);
     for (size_t i = 0; i < source.size(); ++i) {
@@ -230,6 +231,7 @@ void Lexer::advance() {
         // decides the INDENT/DEDENT tokens that follow it.
         tok_.kind = TokenKind::Newline;
         skipWhitespace(false);
+        if (dialect_.v5) tok_.line = line_; // 1.13 gives NEWLINE the line of the next token
         uint32_t numSpaces = column_ - 1;
         if (isEnd()) numSpaces = 0;
         if (numSpaces > indentStack_.back()) {
@@ -252,6 +254,7 @@ void Lexer::advance() {
 }
 
 bool Lexer::isTemplateStart() const {
+    if (dialect_.v5) return false;
     int c0 = peekChar(0), c1 = peekChar(1), c2 = peekChar(2);
     auto isQuote = [](int c) { return c == '\'' || c == '"'; };
     if (c0 == 't' && isQuote(c1)) return true;
@@ -262,9 +265,11 @@ bool Lexer::isStringStart() const {
     int c0 = peekChar(0), c1 = peekChar(1), c2 = peekChar(2);
     auto isQuote = [](int c) { return c == '\'' || c == '"'; };
     if (isQuote(c0)) return true;
-    auto isPrefix = [](int c) { return c == 'r' || c == 'u' || c == 'b' || c == 'f'; };
+    const bool f = dialect_.fstrings;
+    auto isPrefix = [f](int c) { return c == 'r' || c == 'u' || c == 'b' || (f && c == 'f'); };
     if (isPrefix(c0) && isQuote(c1)) return true;
-    if (((c0 == 'r' && (c1 == 'b' || c1 == 'f')) || ((c0 == 'b' || c0 == 'f') && c1 == 'r')) && isQuote(c2))
+    if (((c0 == 'r' && (c1 == 'b' || (f && c1 == 'f'))) || ((c0 == 'b' || (f && c0 == 'f')) && c1 == 'r')) &&
+        isQuote(c2))
         return true;
     return false;
 }
@@ -549,7 +554,11 @@ void Lexer::parseStringLiteral(bool isRaw, bool isFString, bool isBytes) {
                 }
             }
             if (emit && peekChar(0) >= 0) {
-                if (!isBytes && value < 0x110000) {
+                if (!isBytes && !dialect_.unicode && value < 0x100) {
+                    out.push_back(static_cast<char>(value)); // -mno-unicode: a str holds bytes
+                } else if (!isBytes && !dialect_.unicode) {
+                    setError(TokenKind::Invalid);
+                } else if (!isBytes && value < 0x110000) {
                     appendUtf8(out, static_cast<uint32_t>(value));
                 } else if (isBytes && value < 0x100) {
                     out.push_back(static_cast<char>(value));

@@ -118,11 +118,18 @@ struct Token {
     std::string text; ///< NAME text, number text (underscores removed), decoded string/bytes contents
 };
 
+/// How the lexer differs for MicroPython 1.13 (.mpy v5, mpy-v5.md §5.2 and §7.1).
+struct LexerDialect {
+    bool v5 = false;      ///< NEWLINE takes the next token's line; no t-strings
+    bool fstrings = true; ///< f-string rewrite available
+    bool unicode = true;  ///< false: escapes below 0x100 are single bytes, larger ones invalid
+};
+
 /// Pull-based lexer. The source is copied and normalised (CR/CRLF to LF, a final newline added).
 class Lexer {
   public:
     /// `optimizeLevel` decides the value of __debug__ (True only at level 0).
-    Lexer(std::string_view source, int optimizeLevel);
+    Lexer(std::string_view source, int optimizeLevel, LexerDialect dialect = LexerDialect());
 
     const Token& current() const { return tok_; }
     /// Advances to the next token. Throws CompileError(NotImplementedError) for "\N{...}" escapes.
@@ -155,6 +162,7 @@ class Lexer {
     std::vector<uint32_t> indentStack_{0};
     int emitDent_ = 0;
     bool debugValue_;
+    LexerDialect dialect_;
     bool first_ = true;
     std::string fstringArgs_; ///< ".format(" + args collected while lexing an f-string token
     Token tok_;

@@ -165,7 +165,7 @@ Node* Parser::parseExprStatement() {
         Node* value = accept(TokenKind::OpAssign) ? parseYieldOrTestlistStarExpr() : null();
         if (!value->isNull()) {
             bool isPrivate = false;
-            value = applyConstAssignment(lhs, value, ln, isPrivate);
+            value = applyConstAssignment(lhs, value, ln, isPrivate, !config_.v5);
             if (isPrivate) return make(NodeKind::Pass, 0);
         }
         Node* n = make(NodeKind::AnnAssign, ln);
@@ -195,21 +195,30 @@ Node* Parser::parseExprStatement() {
         return n;
     }
     // A lonely constant (docstring, `...`, a folded number) is dropped but keeps its line.
-    if (isConstantNode(lhs)) return make(NodeKind::Pass, ln);
+    if (isConstantNode(lhs) && !(config_.v5 && lhs->kind == NodeKind::AtomParen))
+        return make(NodeKind::Pass, ln);
     Node* n = make(NodeKind::ExprStmt, ln);
     n->kids.push_back(lhs);
     return n;
 }
 
 // NAME = const(value): remember the value for later uses of NAME (mpy-format.md §5.3.2).
-Node* Parser::applyConstAssignment(Node* target, Node* value, uint32_t stmtLine, bool& isPrivate) {
-    if (!target->isName() || value->kind != NodeKind::AtomExpr || value->kids.size() != 2) return value;
+Node* Parser::applyConstAssignment(Node* target, Node* value, uint32_t stmtLine, bool& isPrivate,
+                                   bool enabled) {
+    if (!enabled || !target->isName() || value->kind != NodeKind::AtomExpr || value->kids.size() != 2)
+        return value;
     Node* callee = value->kids[0];
     Node* trailer = value->kids[1];
     if (!callee->isName() || callee->text != "const" || trailer->kind != NodeKind::TrailerParen) return value;
     Node* args = trailer->kids[0];
     Node* arg = nullptr;
     if (args->kind == NodeKind::Arglist && args->kids.size() == 1) arg = args->kids[0];
+    if (config_.v5) {
+        // MicroPython 1.13 only accepts integers
+        auto number = arg != nullptr ? numericValue(arg) : std::nullopt;
+        if (!number || number->kind != ConstValue::Kind::Int)
+            errorAt(value->line, "constant must be an integer");
+    }
     if (arg == nullptr || !isConstantNode(arg)) errorAt(value->line, "not a constant");
     consts_[target->text] = nodeToConstValue(arg);
     isPrivate = target->text[0] == '_';
@@ -541,7 +550,12 @@ Node* Parser::parseImportFrom() {
 
 } // namespace detail
 
-bool isConstantNode(const Node* n) {
+bool isConstantNode(const Node* n, bool narrow) {
+    if (narrow) {
+        return n->kind == NodeKind::SmallInt ||
+               (n->kind == NodeKind::Token && (static_cast<TokenKind>(n->intValue) == TokenKind::KwTrue ||
+                                               static_cast<TokenKind>(n->intValue) == TokenKind::KwFalse));
+    }
     switch (n->kind) {
     case NodeKind::SmallInt:
     case NodeKind::String:

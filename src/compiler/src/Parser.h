@@ -21,15 +21,20 @@ inline constexpr size_t kMaxQstrLength = 255;
 
 struct ParserConfig {
     std::string sourceName;
-    int smallIntBits = 31;
+    int smallIntBits =
+        31; ///< range of small-int leaves (v5: the host's 63 bits; the target is checked later)
     int optimizeLevel = 0;
+    bool v5 = false;      ///< MicroPython 1.13 parse-time rules (mpy-v5.md §5.2-§5.3)
+    bool unicode = true;  ///< v5 -mno-unicode
+    bool fstrings = true; ///< f-strings accepted (v5: only with --modern-syntax)
 };
 
 /// Parses a whole module. Throws CompileError (no scope) on a syntax error.
 void parseModule(std::string_view source, const ParserConfig& config, ParseTree& tree);
 
 /// Truthiness of a constant node (§5.3.4); only meaningful when isConstantNode(n).
-bool isConstantNode(const Node* n);
+/// With `narrow` (MicroPython 1.13) only True, False and small ints are constants (mpy-v5.md §5.3.4).
+bool isConstantNode(const Node* n, bool narrow = false);
 bool constantTruth(const Node* n);
 
 } // namespace mpyseal::compiler

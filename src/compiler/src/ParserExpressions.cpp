@@ -13,7 +13,7 @@ namespace mpyseal::compiler::detail {
 // expressions
 
 Node* Parser::makeTupleOrConst(NodeKind kind, uint32_t ln, std::vector<Node*> items) {
-    bool allConst = !items.empty();
+    bool allConst = !items.empty() && !config_.v5; // 1.13 has no constant tuples
     for (Node* item : items) allConst = allConst && isConstantNode(item);
     if (allConst) {
         ConstValue tuple;
@@ -127,7 +127,7 @@ Node* Parser::foldLogical(NodeKind kind, uint32_t ln, std::vector<Node*> operand
     for (size_t i = 0; i < operands.size(); ++i) {
         Node* op = operands[i];
         bool last = i + 1 == operands.size();
-        if (isConstantNode(op) && !last) {
+        if (isConstantNode(op, config_.v5) && !last) {
             bool truth = constantTruth(op);
             if (truth != isOr) continue; // cannot affect the result
             kept.push_back(op);          // decides the result
@@ -168,7 +168,7 @@ Node* Parser::parseNotTest() {
     uint32_t ln = line();
     advance();
     Node* operand = parseNotTest();
-    if (isConstantNode(operand)) {
+    if (isConstantNode(operand, config_.v5)) {
         Node* n = make(NodeKind::Token, 0);
         n->intValue = static_cast<int64_t>(constantTruth(operand) ? TokenKind::KwFalse : TokenKind::KwTrue);
         return n;
@@ -238,6 +238,7 @@ Node* Parser::parseStarExpr() {
 // Folds an operator chain if every operand is a number; otherwise builds the node.
 Node* Parser::foldChain(NodeKind kind, uint32_t ln, std::vector<Node*> operands, std::vector<int> ops,
                         BinaryOp uniformOp) {
+    if (config_.v5) return foldChainV5(kind, ln, std::move(operands), std::move(ops), uniformOp);
     std::optional<ConstValue> acc = numericValue(operands[0]);
     for (size_t i = 1; acc && i < operands.size(); ++i) {
         std::optional<ConstValue> rhs = numericValue(operands[i]);
@@ -250,6 +251,42 @@ Node* Parser::foldChain(NodeKind kind, uint32_t ln, std::vector<Node*> operands,
         acc = std::move(result);
     }
     if (acc) return makeNumberNode(tree_, std::move(*acc), 0, config_.smallIntBits);
+    Node* n = make(kind, ln);
+    n->kids = std::move(operands);
+    n->ops = std::move(ops);
+    return n;
+}
+
+// MicroPython 1.13 folds integers only, and a result that went through a big int stays an int object
+// (mpy-v5.md §5.3.3).
+Node* Parser::foldChainV5(NodeKind kind, uint32_t ln, std::vector<Node*> operands, std::vector<int> ops,
+                          BinaryOp uniformOp) {
+    auto intValue = [](const Node* n) -> std::optional<ConstValue> {
+        auto v = numericValue(n);
+        if (!v || v->kind != ConstValue::Kind::Int) return std::nullopt;
+        return v;
+    };
+    std::optional<ConstValue> acc = intValue(operands[0]);
+    bool allSmall = operands[0]->kind == NodeKind::SmallInt;
+    for (size_t i = 1; acc && i < operands.size(); ++i) {
+        std::optional<ConstValue> rhs = intValue(operands[i]);
+        BinaryOp op = ops.empty() ? uniformOp : static_cast<BinaryOp>(ops[i - 1]);
+        ConstValue result;
+        bool foldable = rhs && op != BinaryOp::TrueDivide && op != BinaryOp::MatMultiply &&
+                        !(op == BinaryOp::Power && rhs->intValue < 0);
+        if (!foldable || !foldBinaryOp(op, *acc, *rhs, result)) {
+            acc.reset();
+            break;
+        }
+        allSmall = allSmall && operands[i]->kind == NodeKind::SmallInt && fitsSmallInt(result.intValue, 63);
+        acc = std::move(result);
+    }
+    if (acc) {
+        if (allSmall) return makeNumberNode(tree_, std::move(*acc), 0, 63);
+        Node* n = make(NodeKind::ConstObject, 0);
+        n->constant = tree_.keep(std::move(*acc));
+        return n;
+    }
     Node* n = make(kind, ln);
     n->kids = std::move(operands);
     n->ops = std::move(ops);
@@ -374,7 +411,18 @@ Node* Parser::parseFactor() {
     uint32_t ln = line();
     advance();
     Node* operand = parseFactor();
-    if (auto value = numericValue(operand)) {
+    if (config_.v5) {
+        // 1.13 folds unary operators on ints only; a big-int operand gives an int object
+        auto value = numericValue(operand);
+        ConstValue result;
+        if (value && value->kind == ConstValue::Kind::Int && foldUnaryOp(op, *value, result)) {
+            if (operand->kind == NodeKind::SmallInt && fitsSmallInt(result.intValue, 63))
+                return makeNumberNode(tree_, std::move(result), 0, 63);
+            Node* n = make(NodeKind::ConstObject, 0);
+            n->constant = tree_.keep(std::move(result));
+            return n;
+        }
+    } else if (auto value = numericValue(operand)) {
         ConstValue result;
         if (foldUnaryOp(op, *value, result))
             return makeNumberNode(tree_, std::move(result), 0, config_.smallIntBits);
@@ -410,7 +458,7 @@ Node* Parser::parseAtomExpr() {
     }
     if (trailers.empty()) return atom;
     // math.e/pi/tau/inf/nan are folded by name (mpy-format.md §5.3.3).
-    if (trailers.size() == 1 && atom->isName() && atom->text == "math" &&
+    if (!config_.v5 && trailers.size() == 1 && atom->isName() && atom->text == "math" &&
         trailers[0]->kind == NodeKind::TrailerPeriod) {
         const std::string& attr = trailers[0]->text;
         double value = 0;
@@ -607,7 +655,7 @@ Node* Parser::constValueNode(const ConstValue& value, uint32_t ln) {
         return n;
     }
     case ConstValue::Kind::Str:
-        if (value.bytes.size() <= 10 || interned_.count(value.bytes) || mpy::isBuiltinQstr(value.bytes)) {
+        if (value.bytes.size() <= 10 || isInterned(value.bytes)) {
             Node* n = make(NodeKind::String, ln);
             n->text = value.bytes;
             return n;
@@ -645,7 +693,8 @@ Node* Parser::parseNumber() {
             if (v >= base) ok = false;
         }
         // Python forbids leading zeros in a non-zero decimal literal ("007").
-        if (ok && base == 10 && digits.size() > 1 && digits[0] == '0' &&
+        // (MicroPython 1.13 reads them as decimal: 0777 is 777.)
+        if (ok && !config_.v5 && base == 10 && digits.size() > 1 && digits[0] == '0' &&
             digits.find_first_not_of('0') != std::string::npos)
             ok = false;
         if (!ok) {
@@ -690,6 +739,20 @@ Node* Parser::parseNumber() {
     return n;
 }
 
+// Whether a qstr for `text` exists when the parser reaches a literal (mpy-format.md §5.3.6).
+bool Parser::isInterned(const std::string& text) const {
+    if (interned_.count(text)) return true;
+    if (!mpy::isBuiltinQstr(text)) return false;
+    if (!config_.v5) return true;
+    // MicroPython 1.13's built-ins lack these newer ones (mpy-v5.md Appendix A5).
+    static const char* const kNewer[] = {"Interpolation", "__complex__",    "__template__",
+                                         "format_spec",   "interpolations", "string.templatelib",
+                                         "templatelib"};
+    for (const char* newer : kNewer)
+        if (text == newer) return false;
+    return true;
+}
+
 Node* Parser::parseStringAtom() {
     uint32_t ln = line();
     if (is(TokenKind::Bytes)) {
@@ -697,6 +760,11 @@ Node* Parser::parseStringAtom() {
         v.kind = ConstValue::Kind::Bytes;
         v.bytes = tok().text;
         advance();
+        // 1.13 keeps short (or already interned) bytes as parse leaves: still a bytes object, but no line.
+        if (config_.v5 && (v.bytes.size() <= 10 || isInterned(v.bytes))) {
+            interned_.insert(v.bytes);
+            ln = 0;
+        }
         Node* n = make(NodeKind::ConstObject, ln);
         n->constant = tree_.keep(std::move(v));
         return n;
@@ -704,7 +772,7 @@ Node* Parser::parseStringAtom() {
     std::string text = tok().text;
     advance();
     // Short strings are always interned; longer ones only if the qstr already exists (§5.3.6).
-    if (text.size() <= 10 || interned_.count(text) || mpy::isBuiltinQstr(text)) {
+    if (text.size() <= 10 || isInterned(text)) {
         interned_.insert(text);
         Node* n = make(NodeKind::String, ln);
         n->text = std::move(text);
@@ -755,7 +823,7 @@ Node* Parser::parseAtomParen() {
         items.push_back(is(TokenKind::OpStar) ? parseStarExpr() : parseNamedExprTest());
     }
     expect(TokenKind::DelParenClose);
-    bool allConst = true;
+    bool allConst = !config_.v5;
     for (Node* item : items) allConst = allConst && isConstantNode(item);
     if (allConst) {
         // MicroPython builds the constant from its inner item-list rule, which starts at the second item

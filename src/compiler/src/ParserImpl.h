@@ -29,7 +29,8 @@ constexpr int kCompareIsNot = 101;
 class Parser {
   public:
     Parser(std::string_view source, const ParserConfig& config, ParseTree& tree)
-        : lex_(source, config.optimizeLevel), config_(config), tree_(tree) {
+        : lex_(source, config.optimizeLevel, LexerDialect{config.v5, config.fstrings, config.unicode}),
+          config_(config), tree_(tree) {
         interned_.insert(config.sourceName);
     }
 
@@ -107,7 +108,8 @@ class Parser {
     Node* parseSimpleStatement();
     Node* parseSmallStatement();
     Node* parseExprStatement();
-    Node* applyConstAssignment(Node* target, Node* value, uint32_t stmtLine, bool& isPrivate);
+    Node* applyConstAssignment(Node* target, Node* value, uint32_t stmtLine, bool& isPrivate,
+                               bool enabled = true);
     Node* parseSuite();
     Node* parseIf();
     Node* parseWhile();
@@ -159,9 +161,12 @@ class Parser {
     Node* parseCompIter();
     Node* parseNumber();
     Node* parseStringAtom();
+    bool isInterned(const std::string& text) const;
 
     Node* foldChain(NodeKind kind, uint32_t ln, std::vector<Node*> operands, std::vector<int> ops,
                     BinaryOp uniformOp);
+    Node* foldChainV5(NodeKind kind, uint32_t ln, std::vector<Node*> operands, std::vector<int> ops,
+                      BinaryOp uniformOp);
     Node* foldLogical(NodeKind kind, uint32_t ln, std::vector<Node*> operands);
     Node* makeTupleOrConst(NodeKind kind, uint32_t ln, std::vector<Node*> items);
     Node* constValueNode(const ConstValue& value, uint32_t ln);

@@ -23,6 +23,15 @@ struct CompileOptions {
     bool sourceLines = true; ///< -X no-source-lines sets false
     CodeEmitter defaultEmitter = CodeEmitter::Bytecode; ///< -X emit=...
     bool archGiven = false; ///< -march=... was given (native decorators become legal)
+
+    /// .mpy version to emit: 6 (MicroPython 1.19+, the default) or 5 (MicroPython 1.12-1.18). Version 5 also
+    /// selects MicroPython 1.13's compiler behaviour (../shared/reference/mpy-v5.md §5): integer-only
+    /// folding, no constant tuples, no dead-code removal, its own float text, and its language level (no
+    /// f-strings).
+    int mpyVersion = 6;
+    bool unicode = true; ///< v5 only: -mno-unicode clears it (header bit 1; escapes < 0x100 become bytes)
+    bool cacheLookupBc = false; ///< v5 only: -mcache-lookup-bc (header bit 0; a cache byte after 4 opcodes)
+    bool modernSyntax = false;  ///< v5 only: accept f-strings, compiled as the equivalent str.format call
 };
 
 /// A compile failure, formatted exactly as mpy-cross prints it.
