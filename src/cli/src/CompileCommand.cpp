@@ -67,10 +67,30 @@ struct Invocation {
     std::string output;
     bool outputGiven = false;
     std::string sourceName;
+    std::string rawSourceName;
     bool sourceNameGiven = false;
     compiler::CompileOptions options;
     std::string emit = "bytecode";
+    bool v5FlagGiven = false; ///< -mno-unicode / -mcache-lookup-bc and their opposites
+    bool versionGiven = false;
 };
+
+// Named presets (also listed by `mpyseal targets`).
+bool applyTarget(const std::string& name, Invocation& inv) {
+    if (name == "quecpython") {
+        inv.options.mpyVersion = 5;
+        inv.options.unicode = false;
+    } else if (name == "micropython-1.13") {
+        inv.options.mpyVersion = 5;
+        inv.options.unicode = true;
+    } else if (name == "micropython-1.29") {
+        inv.options.mpyVersion = 6;
+    } else {
+        return false;
+    }
+    inv.versionGiven = true;
+    return true;
+}
 
 std::string slashes(std::string s) {
     std::replace(s.begin(), s.end(), '\\', '/');
@@ -104,7 +124,8 @@ int parseArgs(const std::vector<std::string>& args, const char* prog, Invocation
                     inv.output = args[++i];
                     inv.outputGiven = true;
                 } else {
-                    inv.sourceName = slashes(args[++i]);
+                    inv.rawSourceName = args[++i];
+                    inv.sourceName = slashes(inv.rawSourceName);
                     inv.sourceNameGiven = true;
                 }
             } else if (a.starts_with("-O")) {
@@ -157,6 +178,29 @@ int parseArgs(const std::vector<std::string>& args, const char* prog, Invocation
                     return 1;
                 }
                 inv.options.archGiven = true;
+            } else if (a == "-mno-unicode" || a == "-municode") {
+                // v5-era flags: a v6 mpy-cross rejects them, so asking for them means a v5 target
+                inv.options.unicode = a == "-municode";
+                inv.v5FlagGiven = true;
+            } else if (a == "-mcache-lookup-bc" || a == "-mno-cache-lookup-bc") {
+                inv.options.cacheLookupBc = a == "-mcache-lookup-bc";
+                inv.v5FlagGiven = true;
+            } else if (a.starts_with("--mpy-version=") || a == "--mpy-version") {
+                std::string v = a == "--mpy-version" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(14);
+                if (v != "5" && v != "6") {
+                    printUsage(prog);
+                    return 1;
+                }
+                inv.options.mpyVersion = v[0] - '0';
+                inv.versionGiven = true;
+            } else if (a == "--modern-syntax") {
+                inv.options.modernSyntax = true;
+            } else if (a.starts_with("--target=") || a == "--target") {
+                std::string t = a == "--target" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(9);
+                if (!applyTarget(t, inv)) {
+                    std::fprintf(stderr, "unknown target '%s' (see 'mpyseal targets')\n", t.c_str());
+                    return 1;
+                }
             } else if (a.starts_with("-march-flags=")) {
                 // only meaningful for native RV32 code, which is not emitted
             } else {
@@ -176,6 +220,8 @@ int parseArgs(const std::vector<std::string>& args, const char* prog, Invocation
         std::fprintf(stderr, "no input file\n");
         return 1;
     }
+    // A v5-only flag without an explicit version selects v5 (what the user of an old mpy-cross wants).
+    if (inv.v5FlagGiven && !inv.versionGiven) inv.options.mpyVersion = 5;
     return -1;
 }
 
@@ -203,6 +249,8 @@ int compileInvocation(Invocation& inv) {
     }
     inv.options.sourceName =
         inv.sourceNameGiven ? inv.sourceName : (fromStdin ? std::string("<stdin>") : slashes(inv.input));
+    if (inv.options.mpyVersion == 5) // 1.13 stores the name verbatim, backslashes included
+        inv.options.sourceName = inv.sourceNameGiven ? inv.rawSourceName : inv.input;
 
     std::vector<uint8_t> mpy;
     try {

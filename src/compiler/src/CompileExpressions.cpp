@@ -19,7 +19,7 @@ bool containsNaN(const ConstValue& v) {
     return false;
 }
 
-mpy::Constant toMpyConstant(const ConstValue& v) {
+mpy::Constant toMpyConstant(const ConstValue& v, bool v5) {
     mpy::Constant c;
     switch (v.kind) {
     case ConstValue::Kind::Int:
@@ -28,11 +28,13 @@ mpy::Constant toMpyConstant(const ConstValue& v) {
         break;
     case ConstValue::Kind::Float:
         c.kind = mpy::Constant::Kind::Float;
-        c.text = common::reprMicroPythonFloat(v.floatValue);
+        c.text =
+            v5 ? common::reprMicroPython113Float(v.floatValue) : common::reprMicroPythonFloat(v.floatValue);
         break;
     case ConstValue::Kind::Complex:
         c.kind = mpy::Constant::Kind::Complex;
-        c.text = common::reprMicroPythonImaginary(v.floatValue);
+        c.text = v5 ? common::reprMicroPython113Imaginary(v.floatValue)
+                    : common::reprMicroPythonImaginary(v.floatValue);
         break;
     case ConstValue::Kind::Str:
         c.kind = mpy::Constant::Kind::Str;
@@ -44,7 +46,7 @@ mpy::Constant toMpyConstant(const ConstValue& v) {
         break;
     case ConstValue::Kind::Tuple:
         c.kind = mpy::Constant::Kind::Tuple;
-        for (const auto& item : v.items) c.items.push_back(toMpyConstant(item));
+        for (const auto& item : v.items) c.items.push_back(toMpyConstant(item, v5));
         break;
     case ConstValue::Kind::None: c.kind = mpy::Constant::Kind::None; break;
     case ConstValue::Kind::False: c.kind = mpy::Constant::Kind::False; break;
@@ -52,13 +54,6 @@ mpy::Constant toMpyConstant(const ConstValue& v) {
     case ConstValue::Kind::Ellipsis: c.kind = mpy::Constant::Kind::Ellipsis; break;
     }
     return c;
-}
-
-bool isConstFalse(const Node* n) {
-    return isConstantNode(n) && !constantTruth(n);
-}
-bool isConstTrue(const Node* n) {
-    return isConstantNode(n) && constantTruth(n);
 }
 
 } // namespace
@@ -83,7 +78,7 @@ void CodeGenerator::compileLeaf(Node* pn) {
 void CodeGenerator::compileConstObject(Node* pn) {
     // NaN is never equal to itself, so each NaN literal gets its own table entry (as in MicroPython).
     const void* identity = containsNaN(*pn->constant) ? pn->constant : nullptr;
-    emit_.loadConstObj(toMpyConstant(*pn->constant), identity);
+    emit_.loadConstObj(toMpyConstant(*pn->constant, v5_), identity);
 }
 
 void CodeGenerator::compileExpression(Node* pn) {
@@ -265,11 +260,11 @@ void CodeGenerator::assignTuple(const std::vector<Node*>& items) {
 // conditions and operators
 
 void CodeGenerator::ifCond(Node* pn, bool jumpIf, uint32_t label) {
-    if (isConstFalse(pn)) {
+    if (constFalse(pn)) {
         if (!jumpIf) emit_.jump(label);
         return;
     }
-    if (isConstTrue(pn)) {
+    if (constTrue(pn)) {
         if (jumpIf) emit_.jump(label);
         return;
     }
@@ -289,6 +284,11 @@ void CodeGenerator::ifCond(Node* pn, bool jumpIf, uint32_t label) {
     }
     if (pn->kind == NodeKind::NotTest) {
         ifCond(pn->kids[0], !jumpIf, label);
+        return;
+    }
+    if (v5_ && pn->kind == NodeKind::AtomParen) {
+        // 1.13 takes a parenthesised tuple (or generator) as true without evaluating it, () as false.
+        if (pn->kids.empty() != jumpIf) emit_.jump(label);
         return;
     }
     compileNode(pn);
@@ -348,6 +348,19 @@ void CodeGenerator::compileNamedExprHelper(Node* name, Node* value) {
     compileNode(value);
     emit_.dupTop();
     const std::string& target = name->text;
+    if (v5_ && isComprehensionLike(scope_->kind)) {
+        // 1.13 emits the enclosing scope's own store (kind and slot) into the comprehension (mpy-v5.md §5.4).
+        if (pass_ == Pass::Scope) {
+            bool added = false;
+            IdInfo* parentId = scope_->parent->findOrAdd(target, IdKind::GlobalImplicit, added);
+            if (parentId->kind == IdKind::GlobalImplicit)
+                parentId->kind =
+                    isFunctionLike(scope_->parent->kind) ? IdKind::Local : IdKind::GlobalImplicitAssigned;
+        } else {
+            storeIdInScope(scope_->parent, target);
+        }
+        return;
+    }
     // In a comprehension, := binds in the enclosing scope (PEP 572).
     if (pass_ == Pass::Scope && isComprehensionLike(scope_->kind)) {
         Scope* parent = scope_->parent;
@@ -445,6 +458,10 @@ void CodeGenerator::compileAtomExprTrailers(Node* pn, size_t firstTrailer) {
 }
 
 void CodeGenerator::compileTrailerParenHelper(Node* arglist, bool isMethodCall, int nPositionalExtra) {
+    if (v5_) {
+        compileTrailerParenHelperV5(arglist, isMethodCall, nPositionalExtra);
+        return;
+    }
     int nPositional = nPositionalExtra;
     int nKeyword = 0;
     bool haveSingleStar = false, haveDoubleStar = false;
@@ -498,6 +515,65 @@ void CodeGenerator::compileTrailerParenHelper(Node* arglist, bool isMethodCall, 
         emit_.callMethod(nPositional, nKeyword, star);
     } else {
         emit_.callFunction(nPositional, nKeyword, star);
+    }
+}
+
+// MicroPython 1.13's call convention: at most one *seq and one **map, evaluated after the other arguments
+// and passed as two trailing slots (NULL when absent) (mpy-v5.md §2.5).
+void CodeGenerator::compileTrailerParenHelperV5(Node* arglist, bool isMethodCall, int nPositionalExtra) {
+    int nPositional = nPositionalExtra;
+    int nKeyword = 0;
+    Node* star = nullptr;
+    Node* dblStar = nullptr;
+    std::vector<Node*> args;
+    if (!arglist->isNull()) args = arglist->kids;
+    for (Node* arg : args) {
+        switch (arg->kind) {
+        case NodeKind::ArglistStar:
+            if (star != nullptr) syntaxError(arg, "can't have multiple *x");
+            star = arg->kids[0];
+            break;
+        case NodeKind::ArglistDblStar:
+            if (dblStar != nullptr) syntaxError(arg, "can't have multiple **x");
+            dblStar = arg->kids[0];
+            break;
+        case NodeKind::Argument:
+            if (!arg->kids[0]->isName()) syntaxError(arg, "LHS of keyword arg must be an id");
+            emit_.loadConstString(arg->kids[0]->text);
+            compileNode(arg->kids[1]);
+            ++nKeyword;
+            break;
+        default:
+            if (star != nullptr || dblStar != nullptr) syntaxError(arg, "non-keyword arg after */**");
+            if (nKeyword > 0) syntaxError(arg, "non-keyword arg after keyword arg");
+            if (arg->kind == NodeKind::Comprehension) {
+                compileComprehension(arg, ScopeKind::GenExpr);
+            } else if (arg->kind == NodeKind::NamedExpr && arg->intValue == 1) {
+                compileNamedExprHelper(arg->kids[0], arg->kids[1]);
+            } else {
+                compileNode(arg);
+            }
+            ++nPositional;
+            break;
+        }
+    }
+    bool hasStar = star != nullptr || dblStar != nullptr;
+    if (hasStar) {
+        if (star != nullptr) {
+            compileNode(star);
+        } else {
+            emit_.loadNull();
+        }
+        if (dblStar != nullptr) {
+            compileNode(dblStar);
+        } else {
+            emit_.loadNull();
+        }
+    }
+    if (isMethodCall) {
+        emit_.callMethod(nPositional, nKeyword, hasStar);
+    } else {
+        emit_.callFunction(nPositional, nKeyword, hasStar);
     }
 }
 

@@ -6,13 +6,6 @@ namespace mpyseal::compiler {
 
 namespace {
 
-bool isConstFalse(const Node* n) {
-    return isConstantNode(n) && !constantTruth(n);
-}
-bool isConstTrue(const Node* n) {
-    return isConstantNode(n) && constantTruth(n);
-}
-
 // Saves and restores the break/continue targets around a loop body.
 struct BreakContinueBlock {
     BreakContinueBlock(CodeGenerator& g) : gen(g) {
@@ -322,16 +315,18 @@ void CodeGenerator::compileIf(Node* pn) {
     for (size_t b = 0; b < nBranches; ++b) {
         Node* cond = pn->kids[2 * b];
         Node* body = pn->kids[2 * b + 1];
-        if (isConstFalse(cond)) continue;
+        if (constFalse(cond)) continue;
         uint32_t fail = nextLabel();
         ifCond(cond, false, fail);
         compileNode(body);
-        if (isConstTrue(cond)) {
+        if (constTrue(cond)) {
             emit_.labelAssign(end);
             return;
         }
         // The first branch skips the jump when nothing follows; every elif jumps (even a trailing one).
-        if (b > 0 || nBranches > 1 || !orelse->isNull()) emit_.jump(end);
+        // (1.13 also omits it after a body that ended with RETURN_VALUE.)
+        if ((b > 0 || nBranches > 1 || !orelse->isNull()) && !(v5_ && emit_.lastEmitWasReturn()))
+            emit_.jump(end);
         emit_.labelAssign(fail);
     }
     compileNode(orelse);
@@ -341,9 +336,9 @@ void CodeGenerator::compileIf(Node* pn) {
 void CodeGenerator::compileWhile(Node* pn) {
     BreakContinueBlock block(*this);
     Node* cond = pn->kids[0];
-    if (!isConstFalse(cond)) {
+    if (!constFalse(cond)) {
         uint32_t top = nextLabel();
-        if (!isConstTrue(cond)) emit_.jump(block.continueLabel);
+        if (!constTrue(cond)) emit_.jump(block.continueLabel);
         emit_.labelAssign(top);
         compileNode(pn->kids[1]);
         emit_.labelAssign(block.continueLabel);
@@ -413,7 +408,7 @@ void CodeGenerator::compileFor(Node* pn) {
     emit_.forIter(pop);
     assign(target, AssignKind::Store);
     compileNode(pn->kids[2]);
-    emit_.jump(block.continueLabel);
+    if (!(v5_ && emit_.lastEmitWasReturn())) emit_.jump(block.continueLabel); // 1.13 shortcut
     emit_.labelAssign(pop);
     emit_.forIterEnd();
     block.end();
@@ -511,11 +506,11 @@ void CodeGenerator::compileTryExcept(Node* body, const std::vector<Node*>& handl
         if (!name->isNull()) {
             emit_.loadConstNone();
             emit_.labelAssign(l3);
-            emit_.adjustStackSize(1);
+            if (!v5_) emit_.adjustStackSize(1); // 1.13 lacks this allowance
             emit_.loadConstNone();
             storeId(name->text);
             deleteId(name->text);
-            emit_.adjustStackSize(-1);
+            if (!v5_) emit_.adjustStackSize(-1);
             decreaseExceptLevel();
         }
         emit_.popExceptJump(l2);
@@ -542,9 +537,9 @@ void CodeGenerator::compileTryFinally(Node* body, const std::vector<Node*>& hand
     }
     emit_.loadConstNone();
     emit_.labelAssign(finallyBlock);
-    emit_.adjustStackSize(1);
+    if (!v5_) emit_.adjustStackSize(1); // room for a pending return value (absent in 1.13)
     compileNode(finally);
-    emit_.adjustStackSize(-1);
+    if (!v5_) emit_.adjustStackSize(-1);
     decreaseExceptLevel();
 }
 

@@ -11,7 +11,10 @@
 namespace mpyseal::compiler {
 
 CodeGenerator::CodeGenerator(const CompileOptions& options, ParseTree& tree)
-    : options_(options), tree_(tree), emit_(tables_, options.sourceLines && options.optimizeLevel < 3) {}
+    : options_(options), v5_(options.mpyVersion == 5), tree_(tree),
+      emit_(tables_, options.sourceLines && options.optimizeLevel < 3) {
+    if (v5_) emit_.setV5(options.sourceName, options.smallIntBits, options.cacheLookupBc);
+}
 
 void CodeGenerator::syntaxError(const Node* pn, const std::string& message) {
     uint32_t line = 0;
@@ -90,7 +93,9 @@ void CodeGenerator::compileGenericAll(Node* pn) {
 void CodeGenerator::loadId(const std::string& name) {
     if (pass_ == Pass::Scope) {
         bool added = false;
-        scope_->findOrAdd(name, IdKind::GlobalImplicit, added);
+        IdInfo* id = scope_->findOrAdd(name, IdKind::GlobalImplicit, added);
+        // 1.13 decides closures when a name is first seen (mpy-v5.md §5.4); 1.29 after the whole scope.
+        if (v5_ && added) scope_->checkToCloseOver(*id);
         return;
     }
     IdInfo* id = scope_->find(name);
@@ -103,16 +108,18 @@ void CodeGenerator::loadId(const std::string& name) {
     }
 }
 
-static void markModified(Scope* scope, const std::string& name) {
+static void markModified(Scope* scope, const std::string& name, bool v5 = false) {
     bool added = false;
     IdInfo* id = scope->findOrAdd(name, IdKind::GlobalImplicit, added);
+    // 1.13: a class body assigning a local of an enclosing function closes over it (mpy-v5.md §5.4)
+    if (v5 && added && !isFunctionLike(scope->kind)) scope->checkToCloseOver(*id);
     if (id->kind == IdKind::GlobalImplicit)
         id->kind = isFunctionLike(scope->kind) ? IdKind::Local : IdKind::GlobalImplicitAssigned;
 }
 
 void CodeGenerator::storeId(const std::string& name) {
     if (pass_ == Pass::Scope) {
-        markModified(scope_, name);
+        markModified(scope_, name, v5_);
         return;
     }
     IdInfo* id = scope_->find(name);
@@ -125,9 +132,21 @@ void CodeGenerator::storeId(const std::string& name) {
     }
 }
 
+// Emits the store of `name` as resolved in `scope` (1.13's walrus in a comprehension uses the parent's slot).
+void CodeGenerator::storeIdInScope(Scope* scope, const std::string& name) {
+    IdInfo* id = scope->find(name);
+    switch (id->kind) {
+    case IdKind::GlobalImplicit:
+    case IdKind::GlobalImplicitAssigned: emit_.storeName(name); break;
+    case IdKind::GlobalExplicit: emit_.storeGlobal(name); break;
+    case IdKind::Local: emit_.storeFast(id->localNum); break;
+    default: emit_.storeDeref(id->localNum); break;
+    }
+}
+
 void CodeGenerator::deleteId(const std::string& name) {
     if (pass_ == Pass::Scope) {
-        markModified(scope_, name);
+        markModified(scope_, name, v5_);
         return;
     }
     IdInfo* id = scope_->find(name);
@@ -360,8 +379,10 @@ bool CodeGenerator::compileScope(Scope* scope, Pass pass) {
             for (Node* p : pn->kids[0]->kids) compileScopeFuncParam(p, false);
         }
         compileNode(pn->kids[1]);
-        emit_.loadConstNone();
-        emit_.returnValue();
+        if (!(v5_ && emit_.lastEmitWasReturn())) { // 1.13 omits the trailing return after a return
+            emit_.loadConstNone();
+            emit_.returnValue();
+        }
         break;
     case ScopeKind::Lambda:
         emit_.setSourceLine(pn->line);
@@ -421,7 +442,7 @@ bool CodeGenerator::compileScope(Scope* scope, Pass pass) {
         break;
     }
     }
-    if (pass == Pass::Scope) {
+    if (pass == Pass::Scope && !v5_) {
         // Names still global after the whole scope was seen may be free variables of an enclosing function.
         for (size_t i = 0; i < scope->ids.size(); ++i) {
             if (scope->ids[i].kind == IdKind::GlobalImplicit) scope->checkToCloseOver(scope->ids[i]);
@@ -454,8 +475,9 @@ mpy::MpyFile CodeGenerator::run() {
     Scope* module = scopes_.front().get();
     assembleRawCode(module);
     mpy::MpyFile file;
-    file.version = 6;
-    file.flags = 0;
+    file.version = v5_ ? 5 : 6;
+    file.flags =
+        v5_ ? static_cast<uint8_t>((options_.unicode ? 2 : 0) | (options_.cacheLookupBc ? 1 : 0)) : 0;
     file.smallIntBits = static_cast<uint8_t>(options_.smallIntBits);
     file.qstrs = tables_.qstrs;
     file.constants = tables_.constants;
@@ -524,7 +546,10 @@ void runOnLargeStack(std::function<void()> work) {
 
 mpy::MpyFile compileModuleOnThisStack(std::string_view source, const CompileOptions& options) {
     ParseTree tree;
-    ParserConfig config{options.sourceName, options.smallIntBits, options.optimizeLevel};
+    bool v5 = options.mpyVersion == 5;
+    // 1.13's parser makes small-int leaves in the host's range; the target range is checked at emission.
+    ParserConfig config{options.sourceName,     v5 ? 63 : options.smallIntBits, options.optimizeLevel, v5,
+                        !v5 || options.unicode, !v5 || options.modernSyntax};
     try {
         parseModule(source, config, tree);
     } catch (CompileError& e) {

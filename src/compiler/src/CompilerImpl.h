@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Emitter.h"
+#include "Parser.h"
 
 #include "ParseNode.h"
 #include "Scope.h"
@@ -87,6 +88,11 @@ class CodeGenerator {
     void assignAtomExpr(Node* pn, AssignKind kind);
     void assignTuple(const std::vector<Node*>& items);
     void ifCond(Node* pn, bool jumpIf, uint32_t label);
+    /// Constant truth as the compiler's condition tests see it (v5: only True, False and small ints).
+    bool constFalse(const Node* n) const { return isConstantNode(n, v5_) && !constantTruth(n); }
+    bool constTrue(const Node* n) const { return isConstantNode(n, v5_) && constantTruth(n); }
+    void storeIdInScope(Scope* scope, const std::string& name);
+    void compileTrailerParenHelperV5(Node* arglist, bool isMethodCall, int nPositionalExtra);
     void compileNamedExprHelper(Node* name, Node* value);
     void compileTupleItems(const std::vector<Node*>& items);
     void compileAtomExprTrailers(Node* pn, size_t firstTrailer);
@@ -110,6 +116,7 @@ class CodeGenerator {
     void assembleRawCode(Scope* scope);
 
     const CompileOptions& options_;
+    bool v5_ = false;
     ParseTree& tree_;
     ModuleTables tables_;
     Emitter emit_;

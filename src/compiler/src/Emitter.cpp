@@ -63,8 +63,20 @@ void Emitter::startPass(Pass pass, Scope* scope) {
     prefix_.clear();
     if (pass == Pass::StackSize) labelOffsets_.clear();
     overflow_ = false;
-    // The simple name enters the qstr table in pass 1, the argument names from pass 2 on (§5.5.2).
-    mpy::appendVuint(prefix_, tables_.useQstr(scope->simpleName));
+    lastEmitWasReturn_ = false;
+    objects_.clear();
+    argNames_.clear();
+    if (v5_) {
+        // v5 prelude: 2-byte simple_name and source_file; argument names go to the constant table instead.
+        for (const std::string* q : {&scope->simpleName, &sourceName_}) {
+            uint32_t id = tables_.useQstr(*q);
+            prefix_.push_back(static_cast<uint8_t>(id & 0xff));
+            prefix_.push_back(static_cast<uint8_t>(id >> 8));
+        }
+    } else {
+        // The simple name enters the qstr table in pass 1, the argument names from pass 2 on (§5.5.2).
+        mpy::appendVuint(prefix_, tables_.useQstr(scope->simpleName));
+    }
     if (pass >= Pass::StackSize) {
         int nArgs = scope->numPosArgs + scope->numKwonlyArgs;
         for (int i = 0; i < nArgs; ++i) {
@@ -75,12 +87,22 @@ void Emitter::startPass(Pass pass, Scope* scope) {
                     break;
                 }
             }
-            mpy::appendVuint(prefix_, tables_.useQstr(name));
+            if (v5_) {
+                argNames_.push_back(name);
+            } else {
+                mpy::appendVuint(prefix_, tables_.useQstr(name));
+            }
         }
     }
 }
 
 bool Emitter::endPass() {
+    previousObjectCount_ = objects_.size();
+    if (v5_) {
+        // Every instruction has a fixed size in v5, so one emit pass is final.
+        if (pass_ == Pass::Emit) finishRawCodeV5();
+        return true;
+    }
     if (pass_ == Pass::StackSize || pass_ == Pass::CodeSize) {
         bytecodeSize_ = bytecodeOffset_;
         codeInfoSize_ = prefix_.size() + lineTable_.size();
@@ -124,6 +146,41 @@ void Emitter::finishRawCode() {
     s.rawCode.code = std::move(code);
 }
 
+void Emitter::finishRawCodeV5() {
+    Scope& s = *scope_;
+    std::vector<uint8_t> code;
+    mpy::Signature sig;
+    int nState = s.numLocals + s.stackSize;
+    sig.nState = static_cast<uint32_t>(nState == 0 ? 1 : nState);
+    sig.nExcStack = static_cast<uint32_t>(s.excStackSize);
+    sig.scopeFlags = s.scopeFlags & 0x0f;
+    sig.nPosArgs = static_cast<uint32_t>(s.numPosArgs);
+    sig.nKwonlyArgs = static_cast<uint32_t>(s.numKwonlyArgs);
+    sig.nDefPosArgs = static_cast<uint32_t>(s.numDefPosArgs);
+    mpy::appendSignature(code, sig);
+    std::vector<uint8_t> cells;
+    for (const auto& id : s.ids)
+        if (id.kind == IdKind::Cell) cells.push_back(static_cast<uint8_t>(id.localNum));
+    // n_info counts the two 2-byte names, the line table and its 00 terminator (mpy-v5.md §1.7).
+    mpy::appendPreludeSize(code, static_cast<uint32_t>(prefix_.size() + lineTable_.size() + 1),
+                           static_cast<uint32_t>(cells.size()));
+    code.insert(code.end(), prefix_.begin(), prefix_.end());
+    code.insert(code.end(), lineTable_.begin(), lineTable_.end());
+    code.push_back(0);
+    code.insert(code.end(), cells.begin(), cells.end());
+    code.insert(code.end(), bytecode_.begin(), bytecode_.end());
+    s.rawCode.kind = mpy::RawCodeKind::Bytecode;
+    s.rawCode.code = std::move(code);
+    s.rawCode.v5Constants = objects_;
+    s.rawCode.v5ArgNames = argNames_;
+}
+
+void Emitter::writeU16(uint32_t value) {
+    uint8_t* p = reserve(2);
+    p[0] = static_cast<uint8_t>(value & 0xff);
+    p[1] = static_cast<uint8_t>((value >> 8) & 0xff);
+}
+
 void Emitter::setSourceLine(uint32_t line) {
     if (pass_ == Pass::Scope || !recordLines_) return;
     if (line > lastSourceLine_) {
@@ -136,6 +193,7 @@ void Emitter::setSourceLine(uint32_t line) {
 
 void Emitter::labelAssign(uint32_t label) {
     suppress_ = false; // a label ends any dead-code region
+    lastEmitWasReturn_ = false;
     if (pass_ == Pass::Scope) return;
     if (label >= labelOffsets_.size()) labelOffsets_.resize(label + 1, 0);
     labelOffsets_[label] = bytecodeOffset_;
@@ -149,11 +207,12 @@ void Emitter::adjustStackSize(int delta) {
 
 void Emitter::pre(int stackAdj) {
     adjustStackSize(stackAdj);
+    lastEmitWasReturn_ = false;
 }
 
 uint8_t* Emitter::reserve(size_t n) {
     static thread_local uint8_t dummy[8];
-    if (suppress_) return dummy;
+    if (suppress_ && !v5_) return dummy; // 1.13 emits dead code
     if (pass_ < Pass::Emit) {
         bytecodeOffset_ += n;
         return dummy;
@@ -193,16 +252,42 @@ void Emitter::writeUint(int stackAdj, Op op, uint64_t value) {
 }
 
 void Emitter::writeQstr(int stackAdj, Op op, const std::string& q) {
-    writeUint(stackAdj, op, tables_.useQstr(q));
+    if (!v5_) {
+        writeUint(stackAdj, op, tables_.useQstr(q));
+        return;
+    }
+    // v5 in-memory form: a 2-byte qstr id, plus a cache slot after the four cached opcodes (mpy-v5.md §7.2).
+    pre(stackAdj);
+    *reserve(1) = static_cast<uint8_t>(op);
+    writeU16(tables_.useQstr(q));
+    if (cacheLookupBc_ &&
+        (op == Op::LoadName || op == Op::LoadGlobal || op == Op::LoadAttr || op == Op::StoreAttr))
+        *reserve(1) = 0;
 }
 
 void Emitter::writeChild(int stackAdj, Op op, Scope* child) {
     if (pass_ == Pass::Scope) scope_->children.push_back(child);
+    if (v5_) {
+        // per-function table: argument names, objects (counted in the previous pass), then children
+        size_t base = static_cast<size_t>(scope_->numPosArgs + scope_->numKwonlyArgs) + previousObjectCount_;
+        writeUint(stackAdj, op, base + childCount_++);
+        return;
+    }
     writeUint(stackAdj, op, childCount_++);
 }
 
 void Emitter::writeLabel(int stackAdj, Op op, uint32_t label) {
     pre(stackAdj);
+    if (v5_) {
+        // v5: always opcode + 16-bit offset from the end of the instruction, signed in excess 0x8000 (and
+        // JUMP_IF_x_OR_POP signed too); no overflow check, as 1.13 had none (mpy-v5.md §2.3).
+        bool isSigned = static_cast<uint8_t>(op) <= static_cast<uint8_t>(Op::JumpIfFalseOrPop);
+        long target = label < labelOffsets_.size() ? static_cast<long>(labelOffsets_[label]) : 0;
+        long offset = target - static_cast<long>(bytecodeOffset_) - 3;
+        *reserve(1) = static_cast<uint8_t>(op);
+        writeU16(static_cast<uint32_t>((offset + (isSigned ? 0x8000 : 0)) & 0xffff));
+        return;
+    }
     bool isSigned = static_cast<uint8_t>(op) <= static_cast<uint8_t>(Op::PopJumpIfFalse);
     bool longForm = true;
     long offset = 0;
@@ -235,6 +320,17 @@ void Emitter::loadConstEllipsis() {
 }
 
 void Emitter::loadConstSmallInt(int64_t value) {
+    if (v5_) {
+        // 1.13's parse leaves use the host range; the target range is checked here (mpy-v5.md §5.3.3).
+        int64_t limit = int64_t(1) << (smallIntBits_ - 1);
+        if (value < -limit || value >= limit) {
+            mpy::Constant c;
+            c.kind = mpy::Constant::Kind::Int;
+            c.text = std::to_string(value);
+            loadConstObj(c, nullptr);
+            return;
+        }
+    }
     if (value >= mpy::kSmallIntMultiMin && value <= mpy::kSmallIntMultiMax) {
         writeByteValue(1, static_cast<uint8_t>(0x80 + value));
         return;
@@ -247,6 +343,13 @@ void Emitter::loadConstSmallInt(int64_t value) {
 }
 
 void Emitter::loadConstObj(const mpy::Constant& c, const void* identity) {
+    if (v5_) {
+        // v5: one new entry per emission, after the argument names (mpy-v5.md §1.7.5, §5.5)
+        size_t index = static_cast<size_t>(scope_->numPosArgs + scope_->numKwonlyArgs) + objects_.size();
+        if (pass_ != Pass::Scope) objects_.push_back(c);
+        writeUint(1, Op::LoadConstObj, index);
+        return;
+    }
     writeUint(1, Op::LoadConstObj, tables_.useConstant(c, identity));
 }
 
@@ -378,14 +481,15 @@ void Emitter::makeClosure(Scope* child, int nClosedOver, int nPosDefaults, int n
 }
 
 void Emitter::callFunction(int nPositional, int nKeyword, bool star) {
-    int adj = -(nPositional + 2 * nKeyword) - (star ? 1 : 0);
+    // v6 passes a star bitmap (1 slot), v5 a sequence and a mapping slot (2 slots).
+    int adj = -(nPositional + 2 * nKeyword) - (star ? (v5_ ? 2 : 1) : 0);
     // No range check on the counts, as in MicroPython: 256 positionals encode as "1 keyword".
     writeUint(adj, star ? Op::CallFunctionVarKw : Op::CallFunction,
               (static_cast<uint64_t>(nKeyword) << 8) | static_cast<uint64_t>(nPositional));
 }
 
 void Emitter::callMethod(int nPositional, int nKeyword, bool star) {
-    int adj = -1 - (nPositional + 2 * nKeyword) - (star ? 1 : 0);
+    int adj = -1 - (nPositional + 2 * nKeyword) - (star ? (v5_ ? 2 : 1) : 0);
     writeUint(adj, star ? Op::CallMethodVarKw : Op::CallMethod,
               (static_cast<uint64_t>(nKeyword) << 8) | static_cast<uint64_t>(nPositional));
 }
@@ -393,6 +497,7 @@ void Emitter::callMethod(int nPositional, int nKeyword, bool star) {
 void Emitter::returnValue() {
     writeByte(-1, Op::ReturnValue);
     suppress_ = true;
+    lastEmitWasReturn_ = true;
 }
 
 void Emitter::raise(int nArgs) {

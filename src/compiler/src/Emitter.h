@@ -40,6 +40,18 @@ class Emitter {
   public:
     Emitter(ModuleTables& tables, bool recordLines) : tables_(tables), recordLines_(recordLines) {}
 
+    /// Switches to MicroPython 1.13's .mpy v5 emission (mpy-v5.md §1.7, §2): 2-byte qstr ids, 3-byte jumps,
+    /// per-function constant tables, no dead-code suppression. `sourceName` goes into every prelude.
+    void setV5(const std::string& sourceName, int smallIntBits, bool cacheLookupBc) {
+        v5_ = true;
+        sourceName_ = sourceName;
+        smallIntBits_ = smallIntBits;
+        cacheLookupBc_ = cacheLookupBc;
+    }
+    bool isV5() const { return v5_; }
+    /// v5: the last opcode emitted was RETURN_VALUE (no label since); drives 1.13's three shortcuts.
+    bool lastEmitWasReturn() const { return lastEmitWasReturn_; }
+
     void startPass(Pass pass, Scope* scope);
     /// Ends a pass; returns false if pass 4 must run again (the layout changed).
     bool endPass();
@@ -141,6 +153,8 @@ class Emitter {
     void writeLabel(int stackAdj, mpy::Op op, uint32_t label);
     void writeChild(int stackAdj, mpy::Op op, Scope* child);
     void finishRawCode();
+    void finishRawCodeV5();
+    void writeU16(uint32_t value);
 
     ModuleTables& tables_;
     bool recordLines_;
@@ -159,6 +173,15 @@ class Emitter {
     std::vector<size_t> labelOffsets_;
     std::vector<uint8_t> prefix_; ///< simple name + argument names (vuint qstr indices)
     bool overflow_ = false;
+    // .mpy v5
+    bool v5_ = false;
+    std::string sourceName_;
+    int smallIntBits_ = 31;
+    bool cacheLookupBc_ = false;
+    bool lastEmitWasReturn_ = false;
+    std::vector<mpy::Constant> objects_; ///< this pass's per-function constant objects
+    size_t previousObjectCount_ = 0;     ///< objects of the previous pass (for MAKE_* indices)
+    std::vector<std::string> argNames_;
 };
 
 } // namespace mpyseal::compiler

@@ -733,7 +733,7 @@ Node* Parser::parseNumber() {
     if (!ok || i != body.size()) errorAt(ln, "invalid syntax for number");
     ConstValue v;
     v.kind = imag ? ConstValue::Kind::Complex : ConstValue::Kind::Float;
-    v.floatValue = common::parseMicroPythonFloat(body);
+    v.floatValue = config_.v5 ? common::parseMicroPython113Float(body) : common::parseMicroPythonFloat(body);
     Node* n = make(NodeKind::ConstObject, ln);
     n->constant = tree_.keep(std::move(v));
     return n;
