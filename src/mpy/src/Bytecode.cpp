@@ -43,6 +43,45 @@ Prelude decodePrelude(std::span<const uint8_t> code) {
     return p;
 }
 
+Prelude decodePreludeV5(std::span<const uint8_t> code) {
+    Prelude p;
+    ByteCursor c(code);
+    p.signature = readSignature(c);
+    readPreludeSize(c, p.nInfo, p.nCell);
+    p.codeInfoOffset = c.position();
+    if (p.nInfo > c.remaining())
+        throw MpyFormatError(
+            fmt::format("code-info section of {} bytes at offset {} runs past the end of the "
+                        "code ({} bytes remain)",
+                        p.nInfo, p.codeInfoOffset, c.remaining()));
+    if (p.nCell > c.remaining() - p.nInfo)
+        throw MpyFormatError(fmt::format("closure section of {} bytes at offset {} runs past the end of the "
+                                         "code ({} bytes remain)",
+                                         p.nCell, p.codeInfoOffset + p.nInfo, c.remaining() - p.nInfo));
+    // simple_name (2) + source_file (2) + the line table's 00 terminator (1), mpy-v5.md §1.7.
+    if (p.nInfo < 5)
+        throw MpyFormatError(fmt::format("code-info section of {} bytes at offset {} is too short (v5 needs "
+                                         "at least 5: simple name, source file, line-table terminator)",
+                                         p.nInfo, p.codeInfoOffset));
+    const size_t at = p.codeInfoOffset;
+    const size_t infoEnd = at + p.nInfo;
+    p.simpleName = code[at] | (uint64_t(code[at + 1]) << 8);
+    p.sourceFile = code[at + 2] | (uint64_t(code[at + 3]) << 8);
+    if (code[infoEnd - 1] != 0)
+        throw MpyFormatError(
+            fmt::format("line table ending at offset {} lacks its 00 terminator (found 0x{:02x})",
+                        infoEnd - 1, code[infoEnd - 1]));
+    p.lineTable = code.subspan(at + 4, p.nInfo - 5);
+    p.cells = code.subspan(infoEnd, p.nCell);
+    p.opcodeOffset = infoEnd + p.nCell;
+    return p;
+}
+
+bool isV5CachedOpcode(uint8_t op) {
+    return op == uint8_t(Op::LoadName) || op == uint8_t(Op::LoadGlobal) || op == uint8_t(Op::LoadAttr) ||
+           op == uint8_t(Op::StoreAttr);
+}
+
 bool isLocalNumberOpcode(uint8_t op) {
     switch (op) {
     case uint8_t(Op::LoadFastN):
@@ -54,6 +93,25 @@ bool isLocalNumberOpcode(uint8_t op) {
     default: return op >= kLoadFastMulti && op < kStoreFastMulti + 16;
     }
 }
+
+namespace {
+
+// The multi-opcode ranges carry their operand in the opcode byte itself (§2.3, same in v5).
+void decodeMultiOpcode(Instruction& ins) {
+    const uint8_t op = ins.opcode;
+    if (op >= kLoadConstSmallIntMulti && op < kLoadConstSmallIntMulti + 64)
+        ins.smallInt = int64_t(op) - 0x80;
+    else if (op >= kLoadFastMulti && op < kLoadFastMulti + 16)
+        ins.arg = op - kLoadFastMulti;
+    else if (op >= kStoreFastMulti && op < kStoreFastMulti + 16)
+        ins.arg = op - kStoreFastMulti;
+    else if (op >= kUnaryOpMulti && op < kUnaryOpMulti + 4)
+        ins.arg = op - kUnaryOpMulti;
+    else if (op >= kBinaryOpMulti && op < kBinaryOpMulti + kNumBytecodeBinaryOps)
+        ins.arg = op - kBinaryOpMulti;
+}
+
+} // namespace
 
 Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
     Instruction ins;
@@ -88,17 +146,45 @@ Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
     } catch (const MpyFormatError& e) {
         throw MpyFormatError(fmt::format("{} at offset {}: {}", info.name, offset, e.what()));
     }
-    const uint8_t op = ins.opcode;
-    if (op >= kLoadConstSmallIntMulti && op < kLoadConstSmallIntMulti + 64)
-        ins.smallInt = int64_t(op) - 0x80;
-    else if (op >= kLoadFastMulti && op < kLoadFastMulti + 16)
-        ins.arg = op - kLoadFastMulti;
-    else if (op >= kStoreFastMulti && op < kStoreFastMulti + 16)
-        ins.arg = op - kStoreFastMulti;
-    else if (op >= kUnaryOpMulti && op < kUnaryOpMulti + 4)
-        ins.arg = op - kUnaryOpMulti;
-    else if (op >= kBinaryOpMulti && op < kBinaryOpMulti + kNumBytecodeBinaryOps)
-        ins.arg = op - kBinaryOpMulti;
+    decodeMultiOpcode(ins);
+    ins.size = c.position() - offset;
+    return ins;
+}
+
+Instruction decodeInstructionV5(std::span<const uint8_t> opcodes, size_t offset, bool cacheLookup) {
+    Instruction ins;
+    ins.offset = offset;
+    ByteCursor c(opcodes, offset);
+    ins.opcode = c.readByte("opcode");
+    const OpcodeInfo& info = opcodeInfo(ins.opcode);
+    if (info.name.empty())
+        throw MpyFormatError(fmt::format("unused opcode 0x{:02x} at offset {}", ins.opcode, offset));
+    try {
+        switch (info.operand) {
+        case OperandKind::None: break;
+        case OperandKind::Qstr: {
+            const uint8_t lo = c.readByte("qstr operand");
+            ins.arg = lo | (uint64_t(c.readByte("qstr operand")) << 8);
+            if (cacheLookup && isV5CachedOpcode(ins.opcode)) ins.extra = c.readByte("cache byte");
+            break;
+        }
+        case OperandKind::Uint: ins.arg = c.readVuint("operand"); break;
+        case OperandKind::SignedInt: ins.smallInt = c.readSignedVarint("operand"); break;
+        case OperandKind::SignedJump:
+        case OperandKind::UnsignedJump: {
+            const uint8_t lo = c.readByte("jump offset");
+            const int64_t raw = lo | (int64_t(c.readByte("jump offset")) << 8);
+            // v5 signedness is by opcode, not by the v6 table: JUMP_IF_x_OR_POP are signed here (§2.3).
+            const bool isSigned = ins.opcode <= uint8_t(Op::JumpIfFalseOrPop);
+            ins.jumpTarget = int64_t(c.position()) + (isSigned ? raw - 0x8000 : raw);
+            break;
+        }
+        }
+        if (info.hasExtraByte) ins.extra = c.readByte("extra byte");
+    } catch (const MpyFormatError& e) {
+        throw MpyFormatError(fmt::format("{} at offset {}: {}", info.name, offset, e.what()));
+    }
+    decodeMultiOpcode(ins);
     ins.size = c.position() - offset;
     return ins;
 }

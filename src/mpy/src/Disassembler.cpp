@@ -165,7 +165,8 @@ std::string scopeFlagsText(uint32_t flags) {
 
 class Lister {
   public:
-    Lister(const MpyFile& file, bool full) : file_(file), full_(full) {}
+    Lister(const MpyFile& file, bool full)
+        : file_(file), full_(full), v5_(file.version == 5), cacheLookup_(v5_ && (file.flags & 1)) {}
 
     std::string run() {
         if (full_) header();
@@ -180,6 +181,18 @@ class Lister {
     }
 
     void header() {
+        if (v5_) {
+            // v5 has no module tables: qstrs are inline and constants per function (mpy-v5.md §1).
+            std::string flags;
+            if (file_.flags & 1) flags = "cache-lookup-bc";
+            if (file_.flags & 2) flags += flags.empty() ? "unicode" : ", unicode";
+            if (file_.flags & 0xfc)
+                flags += fmt::format("{}arch {}", flags.empty() ? "" : ", ", file_.flags >> 2);
+            out_ += fmt::format("mpy version 5, flags 0x{:02x} ({}), small int bits {}\n", file_.flags,
+                                flags.empty() ? "no unicode, no cache" : flags, int(file_.smallIntBits));
+            out_ += fmt::format("qstr window size {}\n", file_.v5QstrWindowSize);
+            return;
+        }
         out_ += fmt::format("mpy version {}, flags 0x{:02x} (arch {}, sub-version {}), small int bits {}\n",
                             int(file_.version), file_.flags, (file_.flags >> 2) & 0xf, file_.flags & 3,
                             int(file_.smallIntBits));
@@ -205,7 +218,7 @@ class Lister {
                                              parentPath, int(rc.kind)));
         Prelude p;
         try {
-            p = decodePrelude(rc.code);
+            p = v5_ ? decodePreludeV5(rc.code) : decodePrelude(rc.code);
         } catch (const MpyFormatError& e) {
             throw MpyFormatError(fmt::format("raw code under '{}': {}", parentPath, e.what()));
         }
@@ -228,7 +241,14 @@ class Lister {
                 "n_def_pos_args {}\n",
                 indent, s.nState, s.nExcStack, s.scopeFlags, flagsText.empty() ? "" : " (" + flagsText + ")",
                 s.nPosArgs, s.nKwonlyArgs, s.nDefPosArgs);
-            out_ += fmt::format("{}  simple name: {} (qstr {})\n", indent, name, p.simpleName);
+            if (v5_) {
+                // No qstr numbers: they are an artefact of the in-memory model, not of the file.
+                out_ += fmt::format("{}  simple name: {}, source file: {}\n", indent, name,
+                                    qstrText(p.sourceFile, kMaxOperandText));
+                v5Tables(rc, p, indent);
+            } else {
+                out_ += fmt::format("{}  simple name: {} (qstr {})\n", indent, name, p.simpleName);
+            }
             if (!p.argNames.empty()) {
                 out_ += indent + "  arg names:";
                 for (uint64_t q : p.argNames) out_ += " " + qstrText(q, kMaxOperandText);
@@ -251,6 +271,22 @@ class Lister {
         for (const RawCode& child : rc.children) rawCode(child, depth + 1, path);
     }
 
+    // The per-function constant table of v5 (mpy-v5.md §1.7.5): argument names, then the objects, listed with
+    // their table index (the LOAD_CONST_OBJ operand).
+    void v5Tables(const RawCode& rc, const Prelude& p, const std::string& indent) {
+        if (!rc.v5ArgNames.empty()) {
+            out_ += indent + "  arg names:";
+            for (const std::string& name : rc.v5ArgNames) out_ += " " + bare(name, kMaxOperandText);
+            out_ += '\n';
+        }
+        if (rc.v5Constants.empty()) return;
+        const uint64_t first = uint64_t(p.signature.nPosArgs) + p.signature.nKwonlyArgs;
+        out_ += fmt::format("{}  objects ({}):\n", indent, rc.v5Constants.size());
+        for (size_t i = 0; i < rc.v5Constants.size(); ++i)
+            out_ += fmt::format("{}    {} {} {}\n", indent, first + i, kindName(rc.v5Constants[i].kind),
+                                repr(rc.v5Constants[i], kMaxOperandText));
+    }
+
     void opcodes(const RawCode& rc, const Prelude& p, const std::vector<LineMapping>& lines,
                  const std::string& indent, const std::string& path) {
         const auto ops = std::span<const uint8_t>(rc.code).subspan(p.opcodeOffset);
@@ -259,7 +295,7 @@ class Lister {
         for (size_t offset = 0; offset < ops.size();) {
             Instruction ins;
             try {
-                ins = decodeInstruction(ops, offset);
+                ins = v5_ ? decodeInstructionV5(ops, offset, cacheLookup_) : decodeInstruction(ops, offset);
             } catch (const MpyFormatError& e) {
                 throw MpyFormatError(fmt::format("raw code {}: {}", path, e.what()));
             }
@@ -267,7 +303,7 @@ class Lister {
             while (nextMapping < lines.size() && lines[nextMapping].offset <= offset)
                 line = lines[nextMapping++].line;
             out_ += fmt::format("{}  {:02d} {}", indent, offset, opcodeInfo(ins.opcode).name);
-            const std::string operand = operandText(ins, rc);
+            const std::string operand = operandText(ins, rc, p);
             if (!operand.empty()) out_ += " " + operand;
             if (line != shownLine) {
                 out_ += fmt::format("  ; line {}", line);
@@ -278,7 +314,7 @@ class Lister {
         }
     }
 
-    std::string operandText(const Instruction& ins, const RawCode& rc) const {
+    std::string operandText(const Instruction& ins, const RawCode& rc, const Prelude& p) const {
         const uint8_t op = ins.opcode;
         const OpcodeInfo& info = opcodeInfo(op);
         if (op >= kLoadConstSmallIntMulti && op < kLoadConstSmallIntMulti + 64)
@@ -302,6 +338,7 @@ class Lister {
             return fmt::format("{}", ins.jumpTarget);
         case OperandKind::Uint: break;
         }
+        if (v5_) return v5TableOperand(ins, rc, p);
         switch (Op(op)) {
         case Op::LoadConstObj:
             if (ins.arg < file_.constants.size()) return repr(file_.constants[ins.arg], kMaxOperandText);
@@ -315,6 +352,13 @@ class Lister {
             if (ins.arg >= rc.children.size())
                 return fmt::format("<bad child {}> cells={}", ins.arg, ins.extra);
             return fmt::format("{} cells={}", ins.arg, ins.extra);
+        default: return operandTextCommon(ins);
+        }
+    }
+
+    // Var-uint operands whose meaning does not depend on the version.
+    static std::string operandTextCommon(const Instruction& ins) {
+        switch (Op(ins.opcode)) {
         case Op::CallFunction:
         case Op::CallFunctionVarKw:
         case Op::CallMethod:
@@ -328,8 +372,34 @@ class Lister {
         }
     }
 
+    // v5 LOAD_CONST_OBJ / MAKE_* operands index the function's constant table (§1.7.5); they are shown as
+    // the object / the child index, exactly as the v6 listing shows them.
+    std::string v5TableOperand(const Instruction& ins, const RawCode& rc, const Prelude& p) const {
+        const uint64_t firstObj = uint64_t(p.signature.nPosArgs) + p.signature.nKwonlyArgs;
+        const uint64_t firstChild = firstObj + rc.v5Constants.size();
+        const auto child = [&]() {
+            if (ins.arg < firstChild || ins.arg - firstChild >= rc.children.size())
+                return fmt::format("<bad child {}>", ins.arg);
+            return fmt::format("{}", ins.arg - firstChild);
+        };
+        switch (Op(ins.opcode)) {
+        case Op::LoadConstObj:
+            if (ins.arg < firstObj || ins.arg >= firstChild) return fmt::format("<bad constant {}>", ins.arg);
+            return repr(rc.v5Constants[ins.arg - firstObj], kMaxOperandText);
+        case Op::MakeFunction:
+        case Op::MakeFunctionDefargs: return child();
+        case Op::MakeClosure:
+        case Op::MakeClosureDefargs: return fmt::format("{} cells={}", child(), ins.extra);
+        default: break;
+        }
+        // Everything else is shared with v6: reuse its formatting with the same instruction.
+        return operandTextCommon(ins);
+    }
+
     const MpyFile& file_;
     bool full_;
+    bool v5_;
+    bool cacheLookup_;
     std::string out_;
 };
 

@@ -1,10 +1,12 @@
-// .mpy v6 reader and validator for untrusted input (mpy-format.md §1, §2).
+// .mpy v6 reader and validator for untrusted input (mpy-format.md §1, §2); version 5 files are handed to
+// MpyV5Reader.cpp.
 //
 // Everything is bounds-checked against the remaining input before anything is allocated, recursion is
 // depth-limited, and every index inside the bytecode is checked against the table it refers to, so that a
 // file accepted here can be disassembled or executed without further structural checks.
 #include "mpyseal/mpy/MpyReader.h"
 
+#include "MpyInternal.h"
 #include "mpyseal/mpy/Bytecode.h"
 #include "mpyseal/mpy/Encoding.h"
 #include "mpyseal/mpy/Opcodes.h"
@@ -17,14 +19,11 @@
 
 namespace mpyseal::mpy {
 
-namespace {
+namespace detail {
 
-// The smallest possible bytecode raw code: kind_len, signature, prelude size, simple name, one opcode.
-constexpr uint64_t kMinRawCodeBytes = 5;
-// Names and paths quoted in messages are shortened so that hostile input cannot make messages huge.
-constexpr size_t kMaxNameInMessage = 40;
-constexpr size_t kMaxPathInMessage = 160;
+namespace {
 constexpr uint8_t kHighestArch = 12;
+} // namespace
 
 const char* constantKindName(Constant::Kind kind) {
     switch (kind) {
@@ -54,9 +53,13 @@ std::string shortText(std::string_view s, size_t max) {
     return out;
 }
 
+namespace {
+
 bool isDigits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
+
+} // namespace
 
 // Decimal int text as written by mpy-cross: optional '-', digits (§1.5 tag 7).
 bool isIntText(std::string_view s) {
@@ -92,6 +95,66 @@ bool isComplexText(std::string_view s) {
     return s.size() >= 2 && s.back() == 'j' && isFloatText(s.substr(0, s.size() - 1));
 }
 
+MpyHeader readHeader(ByteCursor& cur, size_t inputSize) {
+    if (inputSize < 4)
+        throw MpyFormatError(
+            fmt::format("truncated .mpy: the header needs 4 bytes, the input has {}", inputSize));
+    MpyHeader h;
+    const uint8_t magic = cur.readByte("magic");
+    if (magic != 'M')
+        throw MpyFormatError(fmt::format("not a .mpy file: byte 0 is 0x{:02x}, expected 0x4d ('M')", magic));
+    h.version = cur.readByte("version");
+    if (h.version != 6 && h.version != 5)
+        throw MpyFormatError(fmt::format(
+            "unsupported .mpy version {} at offset 1 (only versions 5 and 6 are supported)", int(h.version)));
+    h.flags = cur.readByte("flags");
+    h.smallIntBits = cur.readByte("small-int bits");
+    if (h.version == 5) {
+        // Bits 2..7 name the native architecture, which only files with native code carry (mpy-v5.md §1.3).
+        if (h.flags & 0xfc)
+            throw MpyFormatError(
+                fmt::format("header byte 2 (0x{:02x}): native architecture {} in a v5 file; only "
+                            "bytecode files (architecture 0) are supported",
+                            h.flags, h.flags >> 2));
+        const size_t at = cur.position();
+        const uint64_t window = cur.readVuint("qstr window size");
+        if (window > kV5QstrWindow)
+            throw MpyFormatError(
+                fmt::format("qstr window size {} at offset {} exceeds {} (loaders reject it)", window, at,
+                            kV5QstrWindow));
+        h.qstrWindowSize = uint32_t(window);
+        h.size = cur.position();
+        return h;
+    }
+    const uint8_t arch = (h.flags >> 2) & 0x0f;
+    const uint8_t subVersion = h.flags & 3;
+    if (h.flags & 0x80)
+        throw MpyFormatError(fmt::format("header byte 2 (0x{:02x}) has the reserved bit 7 set", h.flags));
+    // Loader rules (§1.3): with an architecture the sub-version must be 3; without, it is ignored.
+    if (arch > kHighestArch)
+        throw MpyFormatError(
+            fmt::format("header byte 2 (0x{:02x}): unknown native architecture {}", h.flags, arch));
+    if (arch != 0 && subVersion != 3)
+        throw MpyFormatError(fmt::format("header byte 2 (0x{:02x}): sub-version {} is not 3 (native "
+                                         "architecture {})",
+                                         h.flags, subVersion, arch));
+    if (h.flags & 0x40) h.archFlags = cur.readVuint("architecture flags");
+    h.size = cur.position();
+    return h;
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
+// The smallest possible bytecode raw code: kind_len, signature, prelude size, simple name, one opcode.
+constexpr uint64_t kMinRawCodeBytes = 5;
+// Names and paths quoted in messages are shortened so that hostile input cannot make messages huge.
+constexpr size_t kMaxNameInMessage = 40;
+constexpr size_t kMaxPathInMessage = 160;
+
 class Reader {
   public:
     Reader(std::span<const uint8_t> bytes, const ReadLimits& limits)
@@ -113,33 +176,11 @@ class Reader {
 
   private:
     void readHeader() {
-        if (bytes_.size() < 4)
-            throw MpyFormatError(
-                fmt::format("truncated .mpy: the header needs 4 bytes, the input has {}", bytes_.size()));
-        const uint8_t magic = cur_.readByte("magic");
-        if (magic != 'M')
-            throw MpyFormatError(
-                fmt::format("not a .mpy file: byte 0 is 0x{:02x}, expected 0x4d ('M')", magic));
-        file_.version = cur_.readByte("version");
-        if (file_.version != 6)
-            throw MpyFormatError(fmt::format(
-                "unsupported .mpy version {} at offset 1 (only version 6 is supported)", int(file_.version)));
-        file_.flags = cur_.readByte("flags");
-        const uint8_t arch = (file_.flags >> 2) & 0x0f;
-        const uint8_t subVersion = file_.flags & 3;
-        if (file_.flags & 0x80)
-            throw MpyFormatError(
-                fmt::format("header byte 2 (0x{:02x}) has the reserved bit 7 set", file_.flags));
-        // Loader rules (§1.3): with an architecture the sub-version must be 3; without, it is ignored.
-        if (arch > kHighestArch)
-            throw MpyFormatError(
-                fmt::format("header byte 2 (0x{:02x}): unknown native architecture {}", file_.flags, arch));
-        if (arch != 0 && subVersion != 3)
-            throw MpyFormatError(fmt::format("header byte 2 (0x{:02x}): sub-version {} is not 3 (native "
-                                             "architecture {})",
-                                             file_.flags, subVersion, arch));
-        file_.smallIntBits = cur_.readByte("small-int bits");
-        if (file_.flags & 0x40) file_.archFlags = cur_.readVuint("architecture flags");
+        const MpyHeader h = detail::readHeader(cur_, bytes_.size());
+        file_.version = h.version;
+        file_.flags = h.flags;
+        file_.smallIntBits = h.smallIntBits;
+        file_.archFlags = h.archFlags;
     }
 
     void readTables() {
@@ -395,8 +436,6 @@ class Reader {
         const OpcodeInfo& info = opcodeInfo(op);
         if (info.operand == OperandKind::Qstr && ins.arg >= nQstr)
             opFail(ins, fmt::format("qstr index {} out of range ({} qstrs)", ins.arg, nQstr));
-        if (isLocalNumberOpcode(op) && ins.arg >= sig.nState)
-            opFail(ins, fmt::format("local {} out of range (n_state {})", ins.arg, sig.nState));
         switch (Op(op)) {
         case Op::LoadConstObj:
             if (ins.arg >= file_.constants.size())
@@ -412,58 +451,9 @@ class Reader {
             if (info.hasExtraByte && ins.extra > sig.nState)
                 opFail(ins, fmt::format("closes over {} cells but n_state is {}", ins.extra, sig.nState));
             break;
-        case Op::LoadConstSmallInt:
-            if (file_.smallIntBits >= 1 && file_.smallIntBits < 64) {
-                const int64_t limit = int64_t(1) << (file_.smallIntBits - 1);
-                if (ins.smallInt < -limit || ins.smallInt >= limit)
-                    opFail(ins, fmt::format("{} does not fit in {}-bit small ints", ins.smallInt,
-                                            file_.smallIntBits));
-            }
-            break;
-        case Op::BuildTuple:
-        case Op::BuildList:
-        case Op::BuildSet:
-        case Op::UnpackSequence:
-            if (ins.arg > sig.nState)
-                opFail(ins, fmt::format("count {} exceeds n_state {}", ins.arg, sig.nState));
-            break;
-        case Op::BuildMap:
-            // A size hint; each entry needs a STORE_MAP byte, which bounds a sane hint.
-            if (ins.arg > opcodeBytes)
-                opFail(ins, fmt::format("size hint {} exceeds the {} opcode bytes", ins.arg, opcodeBytes));
-            break;
-        case Op::BuildSlice:
-            if (ins.arg != 2 && ins.arg != 3) opFail(ins, fmt::format("{} items (must be 2 or 3)", ins.arg));
-            break;
-        case Op::StoreComp:
-            if ((ins.arg & 3) == 3 || (ins.arg >> 2) >= sig.nState)
-                opFail(ins, fmt::format("operand {} is not a valid (distance << 2) | kind", ins.arg));
-            break;
-        case Op::UnpackEx:
-            if (ins.arg > 0xffff || (ins.arg & 0xff) + (ins.arg >> 8) + 1 > sig.nState)
-                opFail(ins, fmt::format("operand 0x{:x} does not fit the stack (n_state {})", ins.arg,
-                                        sig.nState));
-            break;
-        case Op::CallFunction:
-        case Op::CallFunctionVarKw:
-        case Op::CallMethod:
-        case Op::CallMethodVarKw:
-            if (ins.arg > 0xffff || (ins.arg & 0xff) + 2 * (ins.arg >> 8) >= sig.nState)
-                opFail(ins, fmt::format("operand 0x{:x} does not fit the stack (n_state {})", ins.arg,
-                                        sig.nState));
-            break;
-        case Op::UnwindJump:
-            if ((ins.extra & 0x7f) > sig.nExcStack)
-                opFail(ins, fmt::format("unwinds {} handlers but n_exc_stack is {}", ins.extra & 0x7f,
-                                        sig.nExcStack));
-            break;
-        case Op::SetupWith:
-        case Op::SetupExcept:
-        case Op::SetupFinally:
-            if (sig.nExcStack == 0) opFail(ins, "pushes a handler but n_exc_stack is 0");
-            break;
         default: break;
         }
+        checkCommonOperands(ins, sig, file_.smallIntBits, opcodeBytes, opFail);
     }
 
     // A raw code whose bytecode is validated after the whole structure has been read. The pointer stays
@@ -484,7 +474,13 @@ class Reader {
 
 } // namespace
 
+MpyHeader readMpyHeader(std::span<const uint8_t> bytes) {
+    ByteCursor cur(bytes);
+    return detail::readHeader(cur, bytes.size());
+}
+
 MpyFile readMpy(std::span<const uint8_t> bytes, const ReadLimits& limits) {
+    if (bytes.size() >= 2 && bytes[0] == 'M' && bytes[1] == 5) return detail::readMpyV5(bytes, limits);
     return Reader(bytes, limits).read();
 }
 

@@ -1,6 +1,7 @@
-// .mpy v6 writer (mpy-format.md §1.3–§1.6).
+// .mpy v6 writer (mpy-format.md §1.3–§1.6); version 5 is written by MpyV5Writer.cpp.
 #include "mpyseal/mpy/MpyWriter.h"
 
+#include "MpyInternal.h"
 #include "mpyseal/mpy/Encoding.h"
 #include "mpyseal/mpy/StaticQstrs.h"
 
@@ -96,9 +97,10 @@ void appendRawCode(std::vector<uint8_t>& out, const RawCode& rc) {
 } // namespace
 
 std::vector<uint8_t> writeMpy(const MpyFile& file) {
+    if (file.version == 5) return detail::writeMpyV5(file);
     if (file.version != 6)
         throw std::invalid_argument(
-            fmt::format("writeMpy: .mpy version {} is not supported (only 6)", int(file.version)));
+            fmt::format("writeMpy: .mpy version {} is not supported (only 5 and 6)", int(file.version)));
     std::vector<uint8_t> out;
     out.push_back('M');
     out.push_back(file.version);

@@ -174,8 +174,8 @@ TEST(MpyReader, Header) {
     bad[0] = 'C';
     EXPECT_MPY_ERROR(bad, "not a .mpy file");
     bad = ex1;
-    bad[1] = 5;
-    EXPECT_MPY_ERROR(bad, "unsupported .mpy version 5");
+    bad[1] = 4;
+    EXPECT_MPY_ERROR(bad, "unsupported .mpy version 4");
     bad[1] = 7;
     EXPECT_MPY_ERROR(bad, "unsupported .mpy version 7");
     bad = ex1;

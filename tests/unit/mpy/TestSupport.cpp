@@ -50,6 +50,18 @@ std::vector<std::filesystem::path> goldenFiles() {
     return files;
 }
 
+std::vector<std::filesystem::path> goldenV5Files() {
+    std::vector<std::filesystem::path> files;
+    const auto root = std::filesystem::path(MPYSEAL_SHARED_DIR) / "conformance" / "golden-v5";
+    for (const char* sub : {"no-unicode", "unicode"}) {
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(root / sub, ec))
+            if (entry.path().extension() == ".mpy") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
 std::vector<uint8_t> readBytes(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot open " + path.string());

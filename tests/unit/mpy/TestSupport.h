@@ -20,6 +20,9 @@ std::filesystem::path goldenDir();
 /// All *.mpy files of the golden directory, sorted.
 std::vector<std::filesystem::path> goldenFiles();
 std::vector<uint8_t> readBytes(const std::filesystem::path& path);
+/// All *.mpy files of ${MPYSEAL_SHARED_DIR}/conformance/golden-v5/{no-unicode,unicode} (MicroPython 1.13
+/// mpy-cross output, .mpy version 5), sorted.
+std::vector<std::filesystem::path> goldenV5Files();
 
 /// The byte strings of worked examples 1..3 in mpy-format.md §1.11.
 std::vector<uint8_t> workedExample1();

@@ -39,6 +39,16 @@
 //       line table: 20 24 -> 0:2 4:3     (raw bytes, then offset:line after each entry)
 //       <opcode lines>
 //   Scope flag names: generator, **kwargs, *args, kw defaults.
+//
+//   Version 5 (mpy-v5.md): the code is the in-memory layout (2-byte qstr and jump operands, cache bytes),
+//   offsets and line numbers are in-memory ones; opcode lines as above, with LOAD_CONST_OBJ showing the
+//   object of the function's own table and MAKE_* the child index (operand minus A+K+n_obj), or
+//   "<bad constant N>" / "<bad child N>" with the raw table index; cache bytes are not shown. disassemble
+//   prints "mpy version 5, flags 0x02 (unicode), small int bits 31" (flag names: cache-lookup-bc, unicode;
+//   "no unicode, no cache" when neither is set) and "qstr window size 32" instead of the module tables, and
+//   per raw code "simple name: <name>, source file: <file>" (no qstr numbers: they are not in the file),
+//   "arg names: ..." (RawCode::v5ArgNames) and, if any, "objects (N):" with one "  <table index> <kind>
+//   <repr>" line each, before the cells and the line table (without its 00 terminator).
 #pragma once
 
 #include "mpyseal/mpy/MpyModel.h"

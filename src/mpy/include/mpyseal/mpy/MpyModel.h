@@ -59,6 +59,10 @@ struct MpyFile {
     /// v6 only: the architecture-flags vuint that follows the header when bit 6 of `flags` is set (§1.3;
     /// only RV32 native code uses it). Ignored otherwise.
     uint64_t archFlags = 0;
+    /// v5 only: the qstr-window-size vuint after the header (mpy-v5.md §1.3). mpy-cross writes 32; loaders
+    /// accept <= 32 and always use a 32-entry window, so it does not change the encoding. Kept so that
+    /// readMpy/writeMpy round-trip files with a smaller value.
+    uint32_t v5QstrWindowSize = 32;
 };
 
 } // namespace mpyseal::mpy

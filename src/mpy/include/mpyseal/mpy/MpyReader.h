@@ -12,20 +12,38 @@ namespace mpyseal::mpy {
 
 /// Raised for any malformed .mpy input. The message says what is wrong and at which byte offset.
 class MpyFormatError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// Limits applied while reading untrusted input.
 struct ReadLimits {
-    uint32_t maxNestingDepth = 256;     ///< raw-code nesting
-    uint32_t maxTupleDepth = 64;        ///< nested constant tuples
+    uint32_t maxNestingDepth = 256;      ///< raw-code nesting
+    uint32_t maxTupleDepth = 64;         ///< nested constant tuples
     uint64_t maxTableEntries = 1u << 20; ///< qstrs, constants, children
 };
 
-/// Parses a complete .mpy file (v6; v5 once supported). Validates every length, index (qstr, constant
-/// and child indices inside bytecode, prelude fields) and that no bytes trail the top-level raw code.
-/// Throws MpyFormatError on any violation; never reads out of bounds.
+/// The fixed header of a .mpy file, as readMpyHeader returns it.
+struct MpyHeader {
+    uint8_t version = 6;       ///< byte 1: 5 or 6
+    uint8_t flags = 0;         ///< byte 2. v6: arch << 2 | sub-version (bit 6: arch flags follow).
+                               ///< v5: bit 0 map-lookup cache (-mcache-lookup-bc), bit 1 unicode; arch bits 0
+    uint8_t smallIntBits = 31; ///< byte 3
+    uint64_t archFlags = 0;    ///< v6 only: the arch-flags vuint when flags bit 6 is set
+    uint32_t qstrWindowSize = 0; ///< v5 only: the qstr-window-size vuint after byte 3 (mpy-cross: 32)
+    size_t size = 4;             ///< header bytes, including the v6 arch-flags / v5 window-size vuint
+};
+
+/// Reads and validates only the header of a .mpy file (cheap: looks at the first few bytes, so `bytes` may
+/// be just a prefix of the file). Checks as readMpy: 'M'; version 5 or 6; v6: byte 2 bit 7 clear,
+/// architecture 0..12 and, if non-zero, sub-version 3, the arch-flags vuint if bit 6 is set; v5
+/// (mpy-v5.md §1.3): architecture bits 2..7 zero (bytecode-only files), the window-size vuint present and
+/// <= 32. Throws MpyFormatError otherwise (including fewer than 4 bytes).
+MpyHeader readMpyHeader(std::span<const uint8_t> bytes);
+
+/// Parses a complete .mpy file, version 6 or version 5 (dispatching on byte 1). Validates every length, index
+/// (qstr, constant and child indices inside bytecode, prelude fields) and that no bytes trail the top-level
+/// raw code. Throws MpyFormatError on any violation; never reads out of bounds.
 ///
 /// `bytes` is only read during the call; the result owns copies of everything. Checks, in order:
 ///  * header (§1.3): 'M', version 6, byte 2 bit 7 clear, architecture 0..12 and, if non-zero, sub-version 3;
@@ -44,6 +62,19 @@ struct ReadLimits {
 ///    LOAD_CONST_SMALL_INT within the header's small-int bits, counts that fit the stack (n_state),
 ///    BUILD_SLICE 2/3, STORE_COMP kind 0..2, UNWIND_JUMP depth <= n_exc_stack, SETUP_* only with
 ///    n_exc_stack >= 1, and every jump target the start of an opcode inside the code.
+///
+/// Version 5 (mpy-v5.md §1, §2): MpyFile::version 5, flags, smallIntBits and v5QstrWindowSize (<= 32) from
+/// the header; each raw code's `code` rebuilt in the in-memory layout (see RawCode), its argument names in
+/// v5ArgNames and objects in v5Constants; MpyFile::qstrs holds the strings referenced by the prelude names
+/// and qstr operands, numbered in order of first appearance in the file (argument names are not in it).
+/// Checks: header as readMpyHeader; every qstr (window index < window fill, static id 1..165, string length
+/// within the input, no inline copy of a static string or of a string already in the window), bytecode kind
+/// only, mem_len <= twice the bytes that remain, the rebuilt in-memory size equal to mem_len exactly (an
+/// instruction crossing it is an error), cache bytes 00, counts against the remaining bytes and limits
+/// (children need 9 bytes each), object tags s b i f c e with valid text, nesting depth, no trailing bytes;
+/// then per raw code the same prelude and opcode checks as v6 on the in-memory code with 2-byte qstr and
+/// jump operands (line-table terminator; LOAD_CONST_OBJ index in [A+K, A+K+n_obj); MAKE_* index in
+/// [A+K+n_obj, A+K+n_obj+n_children); jump targets at opcode starts inside the code).
 ///
 /// The reader accepts only the canonical encoding mpy-cross writes (minimal vuints, the 165 static strings
 /// spelled by id), so writeMpy(readMpy(b)) == b for every accepted b.

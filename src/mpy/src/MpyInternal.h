@@ -1,0 +1,105 @@
+// Internal to the mpy library: pieces shared by the v6 reader (MpyReader.cpp), the v5 reader and writer
+// (MpyV5Reader.cpp, MpyV5Writer.cpp) and the disassembler. Not installed, not part of the public API.
+#pragma once
+
+#include "mpyseal/mpy/Bytecode.h"
+#include "mpyseal/mpy/Encoding.h"
+#include "mpyseal/mpy/MpyModel.h"
+#include "mpyseal/mpy/MpyReader.h"
+#include "mpyseal/mpy/Opcodes.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mpyseal::mpy::detail {
+
+/// Size of the v5 move-to-front qstr window: mpy-cross 1.13 writes 32 and its loader always uses 32,
+/// whatever the header says; it only rejects a larger header value (mpy-v5.md §1.3, §1.4).
+inline constexpr uint32_t kV5QstrWindow = 32;
+
+/// Validates the header of either version (v6: mpy-format.md §1.3; v5: mpy-v5.md §1.3) and leaves `cur`
+/// after it (v6: after the arch-flags vuint if any; v5: after the window-size vuint). Throws MpyFormatError.
+MpyHeader readHeader(ByteCursor& cur, size_t inputSize);
+
+/// Reads / writes a version 5 file (MpyV5Reader.cpp, MpyV5Writer.cpp); readMpy/writeMpy dispatch here.
+MpyFile readMpyV5(std::span<const uint8_t> bytes, const ReadLimits& limits);
+std::vector<uint8_t> writeMpyV5(const MpyFile& file);
+
+/// Printable, length-limited rendering of untrusted text for error messages.
+std::string shortText(std::string_view s, size_t max);
+/// Constant text syntax as mpy-cross writes it (int: -?digits; float: repr; complex: float text + 'j').
+bool isIntText(std::string_view s);
+bool isFloatText(std::string_view s);
+bool isComplexText(std::string_view s);
+const char* constantKindName(Constant::Kind kind);
+
+/// Operand checks common to v5 and v6 bytecode (everything but qstr, constant and child indices): local
+/// numbers < n_state, LOAD_CONST_SMALL_INT within `smallIntBits`, counts that fit the stack, BUILD_SLICE
+/// 2/3, STORE_COMP kind, UNPACK_EX / CALL_* shapes, UNWIND_JUMP depth, SETUP_* with an exception stack.
+/// `opFail(ins, message)` must throw.
+template <typename Fail>
+void checkCommonOperands(const Instruction& ins, const Signature& sig, uint8_t smallIntBits,
+                         size_t opcodeBytes, const Fail& opFail) {
+    const uint8_t op = ins.opcode;
+    if (isLocalNumberOpcode(op) && ins.arg >= sig.nState)
+        opFail(ins, fmt::format("local {} out of range (n_state {})", ins.arg, sig.nState));
+    switch (Op(op)) {
+    case Op::LoadConstSmallInt:
+        if (smallIntBits >= 1 && smallIntBits < 64) {
+            const int64_t limit = int64_t(1) << (smallIntBits - 1);
+            if (ins.smallInt < -limit || ins.smallInt >= limit)
+                opFail(ins, fmt::format("{} does not fit in {}-bit small ints", ins.smallInt, smallIntBits));
+        }
+        break;
+    case Op::BuildTuple:
+    case Op::BuildList:
+    case Op::BuildSet:
+    case Op::UnpackSequence:
+        if (ins.arg > sig.nState)
+            opFail(ins, fmt::format("count {} exceeds n_state {}", ins.arg, sig.nState));
+        break;
+    case Op::BuildMap:
+        // A size hint; each entry needs a STORE_MAP byte, which bounds a sane hint.
+        if (ins.arg > opcodeBytes)
+            opFail(ins, fmt::format("size hint {} exceeds the {} opcode bytes", ins.arg, opcodeBytes));
+        break;
+    case Op::BuildSlice:
+        if (ins.arg != 2 && ins.arg != 3) opFail(ins, fmt::format("{} items (must be 2 or 3)", ins.arg));
+        break;
+    case Op::StoreComp:
+        if ((ins.arg & 3) == 3 || (ins.arg >> 2) >= sig.nState)
+            opFail(ins, fmt::format("operand {} is not a valid (distance << 2) | kind", ins.arg));
+        break;
+    case Op::UnpackEx:
+        if (ins.arg > 0xffff || (ins.arg & 0xff) + (ins.arg >> 8) + 1 > sig.nState)
+            opFail(ins,
+                   fmt::format("operand 0x{:x} does not fit the stack (n_state {})", ins.arg, sig.nState));
+        break;
+    case Op::CallFunction:
+    case Op::CallFunctionVarKw:
+    case Op::CallMethod:
+    case Op::CallMethodVarKw:
+        if (ins.arg > 0xffff || (ins.arg & 0xff) + 2 * (ins.arg >> 8) >= sig.nState)
+            opFail(ins,
+                   fmt::format("operand 0x{:x} does not fit the stack (n_state {})", ins.arg, sig.nState));
+        break;
+    case Op::UnwindJump:
+        if ((ins.extra & 0x7f) > sig.nExcStack)
+            opFail(ins,
+                   fmt::format("unwinds {} handlers but n_exc_stack is {}", ins.extra & 0x7f, sig.nExcStack));
+        break;
+    case Op::SetupWith:
+    case Op::SetupExcept:
+    case Op::SetupFinally:
+        if (sig.nExcStack == 0) opFail(ins, "pushes a handler but n_exc_stack is 0");
+        break;
+    default: break;
+    }
+}
+
+} // namespace mpyseal::mpy::detail
