@@ -13,6 +13,10 @@ int runCompile(const std::vector<std::string>& args);
 int runMpyCross(const std::vector<std::string>& args);
 /// `mpyseal dis FILE.mpy`
 int runDis(const std::vector<std::string>& args);
+/// `mpyseal targets`: the named targets and what each implies.
+int runTargets(const std::vector<std::string>& args);
+/// `mpyseal check-target FILE.mpy --target NAME`: whether a device of that target loads the file.
+int runCheckTarget(const std::vector<std::string>& args);
 /// `mpyseal build SRC_DIR -o OUT_DIR [-j N] ...`
 int runBuild(const std::vector<std::string>& args);
 

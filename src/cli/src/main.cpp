@@ -17,6 +17,8 @@ void printUsage() {
                "  compile [mpy-cross options] FILE.py   compile one file to .mpy (mpy-cross compatible)\n"
                "  build SRC_DIR -o OUT_DIR [-j N]       compile a whole app tree\n"
                "  dis FILE.mpy                          disassemble a .mpy file\n"
+               "  targets                               list the named targets (--target NAME)\n"
+               "  check-target FILE.mpy --target NAME   tell whether a device of that target loads FILE\n"
                "\n"
                "Invoked as 'mpy-cross' (e.g. through a symlink) it takes mpy-cross's command line.\n",
                stdout);
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
         if (command == "mpy-cross") return mpyseal::cli::runMpyCross(args);
         if (command == "dis") return mpyseal::cli::runDis(args);
         if (command == "build") return mpyseal::cli::runBuild(args);
+        if (command == "targets") return mpyseal::cli::runTargets(args);
+        if (command == "check-target") return mpyseal::cli::runCheckTarget(args);
         std::fprintf(stderr, "mpyseal: unknown command '%s' (see 'mpyseal --help')\n", command.c_str());
         return 2;
     } catch (const std::exception& e) {
