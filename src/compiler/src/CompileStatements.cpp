@@ -2,6 +2,8 @@
 #include "CompilerImpl.h"
 #include "Parser.h"
 
+#include <cstdint>
+
 namespace mpyseal::compiler {
 
 namespace {
@@ -642,9 +644,22 @@ void CodeGenerator::compileAsyncFor(Node* pn) {
     compileNode(pn->kids[1]);
     emit_.loadMethod("__aiter__", false);
     emit_.callMethod(0, 0, false);
+    // 1.13 keeps the async iterator in a variable rather than on the stack: the iterable's own name if it is
+    // a plain name, else a hidden local no user name can match (mpy-v5.md §5.7.5).
+    std::string hidden;
+    if (v5_) {
+        Node* iter = pn->kids[1];
+        hidden =
+            iter->isName() ? iter->text : "\x01aiter" + std::to_string(reinterpret_cast<uintptr_t>(iter));
+        storeId(hidden);
+    }
     emit_.labelAssign(block.continueLabel);
     increaseExceptLevel(tryExcept, SetupBlock::Except);
-    emit_.dupTop();
+    if (v5_) {
+        loadId(hidden);
+    } else {
+        emit_.dupTop();
+    }
     emit_.loadMethod("__anext__", false);
     emit_.callMethod(0, 0, false);
     compileYieldFromTail();
@@ -669,7 +684,7 @@ void CodeGenerator::compileAsyncFor(Node* pn) {
     block.end();
     compileNode(pn->kids[3]);
     emit_.labelAssign(block.breakLabel);
-    emit_.popTop();
+    if (!v5_) emit_.popTop(); // the iterator is on the stack only in 1.29
 }
 
 void CodeGenerator::compileAsyncWith(Node* pn) {
