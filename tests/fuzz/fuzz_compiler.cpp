@@ -23,6 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size > 0) {
         options.optimizeLevel = data[0] & 3;
         options.smallIntBits = (data[0] & 4) ? 31 : 63;
+        options.mpyVersion = (data[0] & 8) ? 5 : 6; // MicroPython 1.13 profile
+        options.unicode = !(data[0] & 16);
+        options.cacheLookupBc = (data[0] & 32) != 0;
+        options.modernSyntax = (data[0] & 64) != 0;
     }
     std::vector<uint8_t> mpy;
     try {

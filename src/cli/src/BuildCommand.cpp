@@ -91,6 +91,12 @@ std::vector<std::string> translateMpyCrossSpellings(const std::vector<std::strin
             out.push_back("--arch-flags=" + a.substr(13));
         } else if (a.starts_with("-march=")) {
             out.push_back("--arch=" + a.substr(7));
+        } else if (a == "-mno-unicode") {
+            out.push_back("--no-unicode");
+        } else if (a == "-municode") {
+            out.push_back("--unicode");
+        } else if (a == "-mcache-lookup-bc") {
+            out.push_back("--cache-lookup-bc");
         } else {
             out.push_back(a);
         }
@@ -128,6 +134,22 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
     app.add_option("--arch", s.arch, "As mpy-cross -march=ARCH")
         ->check(CLI::IsMember(std::vector<std::string>(kArchNames.begin(), kArchNames.end())));
     app.add_option("--arch-flags", archFlags, "As mpy-cross -march-flags=FLAGS (accepted, no effect)");
+    std::string target;
+    bool noUnicode = false, unicode = false;
+    app.add_option("--mpy-version", s.compile.mpyVersion,
+                   ".mpy version to emit: 6 (default) or 5 (MicroPython 1.12-1.18)")
+        ->check(CLI::IsMember(std::vector<int>{5, 6}));
+    app.add_option("--target", target,
+                   "Named target: quecpython, micropython-1.13, micropython-1.29 (mpyseal targets)")
+        ->check(
+            CLI::IsMember(std::vector<std::string>{"quecpython", "micropython-1.13", "micropython-1.29"}));
+    app.add_flag("--no-unicode", noUnicode,
+                 "v5: firmware without unicode strings (as mpy-cross -mno-unicode)");
+    app.add_flag("--unicode", unicode, "v5: firmware with unicode strings (the default)");
+    app.add_flag("--cache-lookup-bc", s.compile.cacheLookupBc,
+                 "v5: map-lookup cache bytes (-mcache-lookup-bc)");
+    app.add_flag("--modern-syntax", s.compile.modernSyntax,
+                 "v5: accept f-strings (compiled as str.format calls)");
     app.add_option("-X", implOptions, "emit=bytecode|native|viper, source-lines, no-source-lines, heapsize=N")
         ->allow_extra_args(false)
         ->type_name("OPT");
@@ -144,6 +166,17 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
     }
     s.scan.copyData = !noCopyData;
     s.compile.archGiven = !s.arch.empty();
+    if (target == "quecpython" || target == "micropython-1.13") {
+        s.compile.mpyVersion = 5;
+        s.compile.unicode = target != "quecpython";
+    } else if (target == "micropython-1.29") {
+        s.compile.mpyVersion = 6;
+    }
+    // v5-only flags without an explicit version or target mean v5, as for `mpy-cross`
+    if ((noUnicode || s.compile.cacheLookupBc) && target.empty() && app.count("--mpy-version") == 0)
+        s.compile.mpyVersion = 5;
+    if (noUnicode) s.compile.unicode = false;
+    if (unicode) s.compile.unicode = true;
     for (const std::string& x : implOptions) {
         if (x == "emit=bytecode" || x == "emit=native" || x == "emit=viper")
             s.emit = x.substr(5);
@@ -351,6 +384,10 @@ class Builder {
                 {"small_int_bits", std::to_string(s_.compile.smallIntBits)},
                 {"source_lines", s_.compile.sourceLines ? "yes" : "no"},
                 {"emit", s_.emit},
+                {"mpy_version", std::to_string(s_.compile.mpyVersion)},
+                {"unicode", s_.compile.unicode ? "yes" : "no"},
+                {"cache_lookup_bc", s_.compile.cacheLookupBc ? "yes" : "no"},
+                {"modern_syntax", s_.compile.modernSyntax ? "yes" : "no"},
                 {"arch", s_.arch},
                 {"compiler", compilerIdentity()}};
     }
