@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 #include <unordered_map>
 
@@ -26,6 +27,12 @@ constexpr uint64_t kMinRawCodeBytes = 9;
 constexpr uint64_t kMaxQstrs = 0x10000;
 constexpr size_t kMaxNameInMessage = 40;
 constexpr size_t kMaxPathInMessage = 160;
+
+std::array<int32_t, kNumStaticQstrs + 1> makeStaticPool() {
+    std::array<int32_t, kNumStaticQstrs + 1> a;
+    a.fill(-1);
+    return a;
+}
 
 class V5Reader {
   public:
@@ -49,8 +56,10 @@ class V5Reader {
     }
 
   private:
-    // One qstr in the §1.4 encoding; updates the window exactly as the v1.13 loader does.
-    std::string readQstr(std::string_view what) {
+    // One qstr in the §1.4 encoding; updates the window exactly as the v1.13 loader does. Returns its entry
+    // in pool_: the window holds pool ids, so that a window hit costs O(1) however long the string is (a
+    // hostile file could otherwise refer to one huge string a million times with one byte each).
+    uint32_t readQstr(std::string_view what) {
         const size_t start = cur_.position();
         const uint64_t v = cur_.readVuint("qstr");
         if (v == 0) {
@@ -58,7 +67,11 @@ class V5Reader {
             if (id < 1 || id > kNumStaticQstrs)
                 throw MpyFormatError(fmt::format("{} at offset {}: static qstr id {} out of range (1..{})",
                                                  what, start, id, kNumStaticQstrs));
-            return std::string(staticQstrText(id));
+            if (staticPool_[id] < 0) {
+                staticPool_[id] = int32_t(pool_.size());
+                pool_.push_back({std::string(staticQstrText(id))});
+            }
+            return uint32_t(staticPool_[id]);
         }
         if (v & 1) {
             const uint64_t index = v >> 1;
@@ -83,37 +96,46 @@ class V5Reader {
         if (int id = staticQstrId(text))
             throw MpyFormatError(fmt::format("{} at offset {}: '{}' is static qstr {} but is written inline",
                                              what, start, shortText(text, kMaxNameInMessage), id));
-        if (auto it = std::find(window_.begin(), window_.end(), text); it != window_.end())
-            throw MpyFormatError(
-                fmt::format("{} at offset {}: '{}' is at qstr window index {} but is written "
-                            "inline",
-                            what, start, shortText(text, kMaxNameInMessage), it - window_.begin()));
-        window_.insert(window_.begin(), text);
+        for (size_t i = 0; i < window_.size(); ++i)
+            if (pool_[window_[i]].text == text)
+                throw MpyFormatError(fmt::format("{} at offset {}: '{}' is at qstr window index {} but is "
+                                                 "written inline",
+                                                 what, start, shortText(text, kMaxNameInMessage), i));
+        const auto poolId = uint32_t(pool_.size());
+        pool_.push_back({std::move(text)});
+        window_.insert(window_.begin(), poolId);
         if (window_.size() > kV5QstrWindow) window_.pop_back();
-        return text;
+        return poolId;
     }
 
-    // Index of `text` in MpyFile::qstrs, numbering strings in order of first appearance.
-    uint16_t qstrIndex(const std::string& text, size_t offset) {
-        if (auto it = ids_.find(text); it != ids_.end()) return it->second;
+    // Index in MpyFile::qstrs of the string of pool entry `poolId`, numbering strings in order of first
+    // appearance in the code (a string evicted and re-sent gets a new pool entry but keeps its index).
+    uint16_t qstrIndex(uint32_t poolId, size_t offset) {
+        PoolEntry& entry = pool_[poolId];
+        if (entry.qstrIndex >= 0) return uint16_t(entry.qstrIndex);
+        if (auto it = ids_.find(entry.text); it != ids_.end()) {
+            entry.qstrIndex = it->second;
+            return it->second;
+        }
         const uint64_t limit = std::min<uint64_t>(kMaxQstrs, limits_.maxTableEntries);
         if (file_.qstrs.size() >= limit)
             throw MpyFormatError(
                 fmt::format("qstr at offset {}: more than {} distinct qstrs in the code", offset, limit));
         const auto index = uint16_t(file_.qstrs.size());
-        file_.qstrs.push_back(text);
-        ids_.emplace(text, index);
+        file_.qstrs.push_back(entry.text);
+        ids_.emplace(entry.text, index);
+        entry.qstrIndex = index;
         return index;
     }
 
-    // Reads a qstr of the code and appends its 2-byte in-memory index to `code`.
-    std::string readCodeQstr(std::vector<uint8_t>& code, std::string_view what) {
+    // Reads a qstr of the code and appends its 2-byte in-memory index to `code`; returns the pool entry.
+    uint32_t readCodeQstr(std::vector<uint8_t>& code, std::string_view what) {
         const size_t at = cur_.position();
-        std::string text = readQstr(what);
-        const uint16_t index = qstrIndex(text, at);
+        const uint32_t poolId = readQstr(what);
+        const uint16_t index = qstrIndex(poolId, at);
         code.push_back(uint8_t(index & 0xff));
         code.push_back(uint8_t(index >> 8));
-        return text;
+        return poolId;
     }
 
     void appendRange(std::vector<uint8_t>& code, size_t from) {
@@ -208,7 +230,7 @@ class V5Reader {
         if (code.size() + uint64_t(nInfo) + nCell > memLen)
             memFail(fmt::format("the prelude alone needs {} bytes in memory but mem_len is {}",
                                 code.size() + uint64_t(nInfo) + nCell, memLen));
-        const std::string name = readCodeQstr(code, where + ": simple name");
+        const std::string& name = pool_[readCodeQstr(code, where + ": simple name")].text;
         const std::string path = joinPath(parentPath, shortText(name, kMaxNameInMessage));
         readCodeQstr(code, "raw code " + path + ": source file");
         const size_t restAt = cur_.position();
@@ -294,7 +316,14 @@ class V5Reader {
         rc.v5ArgNames.reserve(size_t(nArgs));
         for (uint64_t i = 0; i < nArgs; ++i) {
             try {
-                rc.v5ArgNames.push_back(readQstr("argument name"));
+                const std::string& name = pool_[readQstr("argument name")].text;
+                // Names are copied out of the window: bound the total so that cheap window hits on a long
+                // string cannot make the result huge.
+                argNameBytes_ += name.size();
+                if (argNameBytes_ > limits_.maxV5ArgNameBytes)
+                    throw MpyFormatError(
+                        fmt::format("argument names total more than {} bytes", limits_.maxV5ArgNameBytes));
+                rc.v5ArgNames.push_back(name);
             } catch (const MpyFormatError& e) {
                 throw MpyFormatError(fmt::format("raw code {}: argument {}: {}", path, i, e.what()));
             }
@@ -401,8 +430,15 @@ class V5Reader {
     ByteCursor cur_;
     const ReadLimits& limits_;
     bool cacheLookup_ = false;
-    std::vector<std::string> window_; // most recently used first, at most kV5QstrWindow entries
+    struct PoolEntry {
+        std::string text;
+        int32_t qstrIndex = -1; // index in MpyFile::qstrs once the code has used it
+    };
+    std::vector<PoolEntry> pool_;  // every string read: new strings and the static ones used
+    std::vector<uint32_t> window_; // pool ids, most recently used first, at most kV5QstrWindow entries
+    std::array<int32_t, kNumStaticQstrs + 1> staticPool_ = makeStaticPool();
     std::unordered_map<std::string, uint16_t> ids_;
+    uint64_t argNameBytes_ = 0;
     std::vector<Pending> pending_;
     MpyFile file_;
 };

@@ -156,6 +156,38 @@ TEST(MpyV5, WorkedExample9) {
     EXPECT_EQ(writeMpy(f), bytes);
 }
 
+// mpy-v5.md §7.2: the §9 program compiled with -mcache-lookup-bc, assembled from the differences the spec
+// lists (flags 03, module 24 bytes, LOAD_NAME/LOAD_GLOBAL with a cache byte, function 39 bytes, jumps and
+// line entries shifted by the extra byte).
+std::vector<uint8_t> v5Example9Cached() {
+    return hex("4d 05 03 1f 20 60 08 0e 00 07 0c 65 78 35 2e 70"
+               "79 65 40 00 32 00 16 0a 67 72 65 65 74 11 01 00"
+               "82 34 01 59 51 63 00 01 81 1c 31 10 01 03 20 27"
+               "34 00 b0 80 42 0e 80 57 c1 12 00 7b 00 23 01 b1"
+               "34 02 59 81 e5 58 5a d7 43 ec 7f 59 59 b0 63 01"
+               "00 02 6e 73 0c 68 65 6c 6c 6f 20 77 6f 72 6c 64 21");
+}
+
+TEST(MpyV5, WorkedExample9CacheLookup) {
+    const auto bytes = v5Example9Cached();
+    MpyFile f = readMpy(bytes);
+    EXPECT_EQ(f.flags, 0x03);
+    EXPECT_EQ(f.root.code.size(), 24u);
+    ASSERT_EQ(f.root.children.size(), 1u);
+    EXPECT_EQ(f.root.children[0].code.size(), 39u);
+    EXPECT_EQ(writeMpy(f), bytes);
+    const std::string code = disassembleCode(f);
+    EXPECT_NE(code.find("  02 JUMP 19\n"), std::string::npos) << code;
+    EXPECT_NE(code.find("  07 LOAD_GLOBAL print  ; line 3\n  11 LOAD_CONST_OBJ 'hello world!'\n"),
+              std::string::npos)
+        << code;
+    EXPECT_NE(code.find("  22 POP_JUMP_IF_TRUE 5\n"), std::string::npos) << code;
+    // The same bytes without the cache flag do not decode: the cache bytes become opcodes.
+    auto noCache = bytes;
+    noCache[2] = 0x02;
+    EXPECT_NE(errorOf(noCache), "");
+}
+
 TEST(MpyV5, CacheLookupOperands) {
     // §7.2: with flag bit 0 the four cached opcodes carry a 00 byte, kept in memory (4 bytes each).
     MpyFile f;
@@ -385,6 +417,14 @@ TEST(MpyV5, MalformedInput) {
     shallow.maxNestingDepth = 0;
     EXPECT_NE(errorOf(ex9, shallow).find("nested deeper"), std::string::npos);
     EXPECT_EQ(errorOf(ex1, shallow), "");
+    // Argument names are copied out of the window: their total is bounded.
+    ReadLimits noNames;
+    noNames.maxV5ArgNameBytes = 0;
+    EXPECT_NE(errorOf(ex9, noNames).find("argument names total more than 0 bytes"), std::string::npos);
+    // Distinct qstrs are bounded by maxTableEntries (and by the 16-bit in-memory operands).
+    ReadLimits fewQstrs;
+    fewQstrs.maxTableEntries = 3;
+    EXPECT_NE(errorOf(ex9, fewQstrs).find("more than 3 distinct qstrs"), std::string::npos);
 }
 
 TEST(MpyV5, WriterRejectsWhatV5CannotRepresent) {

@@ -21,6 +21,9 @@ struct ReadLimits {
     uint32_t maxNestingDepth = 256;      ///< raw-code nesting
     uint32_t maxTupleDepth = 64;         ///< nested constant tuples
     uint64_t maxTableEntries = 1u << 20; ///< qstrs, constants, children
+    /// v5: total bytes of argument names, which are copied out of the qstr window (a 1-byte window hit can
+    /// name a long string, so without a bound the result could be far larger than the input).
+    uint64_t maxV5ArgNameBytes = 64u << 20;
 };
 
 /// The fixed header of a .mpy file, as readMpyHeader returns it.
