@@ -90,6 +90,57 @@ TEST(CompilerSpecExamples, Example3JumpsHandlerRangeLoopIsByteIdentical) {
             "58 5a d7 43 20 59 59 10 03 12 08 b1 34 01 f2 10 04 f2 63"));
 }
 
+std::vector<uint8_t> compileV5(const std::string& source, const std::string& name) {
+    CompileOptions options;
+    options.sourceName = name;
+    options.mpyVersion = 5;
+    return compileToMpy(source, options);
+}
+
+// mpy-v5.md §1.12: print("hello") as MicroPython 1.13 writes it (.mpy v5, unicode, no cache).
+TEST(CompilerSpecV5, Example1HelloIsByteIdentical) {
+    EXPECT_EQ(
+        compileV5("print(\"hello\")\n", "ex1.py"),
+        fromHex(
+            "4d 05 02 1f 20 48 08 0a 00 07 0c 65 78 31 2e 70 79 00 11 00 7b 10 0a 68 65 6c 6c 6f 34 01 59 51 "
+            "63 00 00"));
+}
+
+// mpy-v5.md §9: a function with a range loop; window hits, per-function tables, 3-byte jumps.
+TEST(CompilerSpecV5, Example9GreetIsByteIdentical) {
+    const char* source = "def greet(n):\n"
+                         "    for i in range(n):\n"
+                         "        print(\"hello world!\", i)\n"
+                         "    return n\n"
+                         "\n"
+                         "greet(2)\n";
+    EXPECT_EQ(
+        compileV5(source, "ex5.py"),
+        fromHex(
+            "4d 05 02 1f 20 5c 08 0e 00 07 0c 65 78 35 2e 70 79 65 40 00 32 00 16 0a 67 72 65 65 74 11 01 82 "
+            "34 01 59 51 63 00 01 81 18 31 10 01 03 20 27 33 00 b0 80 42 0d 80 57 c1 12 00 7b 23 01 b1 34 02 "
+            "59 81 e5 58 5a d7 43 ed 7f 59 59 b0 63 01 00 02 6e 73 0c 68 65 6c 6c 6f 20 77 6f 72 6c 64 21"));
+}
+
+// mpy-v5.md §5.3.3-§5.3.5: 1.13 folds integers only and has no constant tuples, so `a, b = 1, 2` swaps.
+TEST(CompilerSpecV5, IntegerOnlyFoldingAndNoConstantTuples) {
+    CompileOptions options;
+    options.sourceName = "t.py";
+    options.mpyVersion = 5;
+    auto file =
+        mpyseal::mpy::readMpy(compileToMpy("x = -1.5\na, b = 1, 2\ny = 10 ** 30 // 10 ** 29\n", options));
+    ASSERT_EQ(file.root.v5Constants.size(), 2u);
+    EXPECT_EQ(file.root.v5Constants[0].kind, mpyseal::mpy::Constant::Kind::Float);
+    EXPECT_EQ(file.root.v5Constants[0].text,
+              "1.5"); // -1.5 is not folded: LOAD_CONST_OBJ 1.5; UNARY_OP NEGATIVE
+    EXPECT_EQ(file.root.v5Constants[1].kind, mpyseal::mpy::Constant::Kind::Int);
+    EXPECT_EQ(file.root.v5Constants[1].text,
+              "10"); // a result that went through a big int stays an int object
+    std::string listing = mpyseal::mpy::disassembleCode(file);
+    EXPECT_NE(listing.find("ROT_TWO"), std::string::npos) << listing;
+    EXPECT_EQ(listing.find("UNPACK_SEQUENCE"), std::string::npos) << listing;
+}
+
 // §5.5.2: qstr order is pass 1 over all scopes (breadth-first) then pass 2 scope by scope; §5.5.3 gives the
 // constant order for the same program.
 TEST(CompilerSpecTables, QstrAndConstantOrderOfNestedScopes) {
