@@ -4,8 +4,10 @@
 
 #include "mpyseal/mpy/MpyWriter.h"
 
+#include <condition_variable>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <pthread.h>
 
 namespace mpyseal::compiler {
@@ -513,35 +515,72 @@ namespace {
 // also under sanitizers whose frames are much larger.
 constexpr size_t kCompileStackBytes = size_t(1) << 30; // reserved, only touched pages are committed
 
-struct ThreadJob {
-    std::function<void()> work;
-    std::exception_ptr error;
+// One long-lived worker per calling thread: creating a thread per compile would cost little normally, but
+// under AddressSanitizer every thread exit clears the shadow of its whole stack.
+class LargeStackWorker {
+  public:
+    LargeStackWorker() {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, kCompileStackBytes);
+        started_ = pthread_create(&thread_, &attr, &LargeStackWorker::loop, this) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    ~LargeStackWorker() {
+        if (!started_) return;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            quit_ = true;
+        }
+        wake_.notify_all();
+        pthread_join(thread_, nullptr);
+    }
+    LargeStackWorker(const LargeStackWorker&) = delete;
+    LargeStackWorker& operator=(const LargeStackWorker&) = delete;
+
+    void run(const std::function<void()>& work) {
+        if (!started_) {
+            work(); // no thread available: compile on the caller's stack
+            return;
+        }
+        std::unique_lock<std::mutex> lock(mutex_);
+        job_ = &work;
+        error_ = nullptr;
+        wake_.notify_all();
+        done_.wait(lock, [this] { return job_ == nullptr; });
+        if (error_) std::rethrow_exception(error_);
+    }
+
+  private:
+    static void* loop(void* arg) {
+        auto* self = static_cast<LargeStackWorker*>(arg);
+        std::unique_lock<std::mutex> lock(self->mutex_);
+        for (;;) {
+            self->wake_.wait(lock, [self] { return self->quit_ || self->job_ != nullptr; });
+            if (self->job_ == nullptr) return nullptr; // quit
+            try {
+                (*self->job_)();
+            } catch (...) {
+                self->error_ = std::current_exception();
+            }
+            self->job_ = nullptr;
+            self->done_.notify_all();
+        }
+    }
+
+    pthread_t thread_{};
+    bool started_ = false;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable done_;
+    const std::function<void()>* job_ = nullptr;
+    std::exception_ptr error_;
+    bool quit_ = false;
 };
 
-void* runThreadJob(void* arg) {
-    auto* job = static_cast<ThreadJob*>(arg);
-    try {
-        job->work();
-    } catch (...) {
-        job->error = std::current_exception();
-    }
-    return nullptr;
-}
-
-void runOnLargeStack(std::function<void()> work) {
-    ThreadJob job{std::move(work), nullptr};
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, kCompileStackBytes);
-    pthread_t thread;
-    int rc = pthread_create(&thread, &attr, runThreadJob, &job);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) {
-        job.work(); // no thread available: compile on the caller's stack
-    } else {
-        pthread_join(thread, nullptr);
-    }
-    if (job.error) std::rethrow_exception(job.error);
+void runOnLargeStack(const std::function<void()>& work) {
+    thread_local LargeStackWorker worker;
+    worker.run(work);
 }
 
 mpy::MpyFile compileModuleOnThisStack(std::string_view source, const CompileOptions& options) {
