@@ -7,12 +7,14 @@
 #include <mbedtls/asn1.h>
 #include <mbedtls/asn1write.h>
 #include <mbedtls/bignum.h>
+#include <mbedtls/ecdh.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pem.h>
 #include <mbedtls/rsa.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -346,6 +348,55 @@ SecretBytes PrivateKey::decryptOaepSha256(ByteView ciphertext, ByteView label, D
     if (ret != 0) throwError(ErrorKind::Authentication, "RSA decryption failed", ret);
     out.resize(length);
     return out;
+}
+
+// --- ECDH on P-256 (additive: used by the sealed-image ECIES recipients) ---------------------------
+
+namespace {
+// SubjectPublicKeyInfo for id-ecPublicKey / secp256r1 (RFC 5480 §2) up to the BIT STRING's content: the
+// 65-byte uncompressed point follows. mbedTLS always writes P-256 keys in this form.
+constexpr std::array<unsigned char, 26> kP256SpkiPrefix{0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+                                                        0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                                        0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+constexpr std::size_t kP256PointSize = 65;
+} // namespace
+
+Bytes PublicKey::ecPoint() const {
+    if (!isEcP256(pk_->ctx)) throwValue("ecPoint needs an EC P-256 key", MBEDTLS_ERR_PK_TYPE_MISMATCH);
+    // Through the SPKI encoding rather than the keypair's fields, which are private in mbedTLS 3.x.
+    const Bytes der = toDer();
+    if (der.size() != kP256PointSize + kP256SpkiPrefix.size() ||
+        !std::equal(kP256SpkiPrefix.begin(), kP256SpkiPrefix.end(), der.begin()))
+        throwError(ErrorKind::Runtime, "unexpected EC public key encoding");
+    return Bytes(der.end() - kP256PointSize, der.end());
+}
+
+PublicKey PublicKey::fromEcP256Point(ByteView point) {
+    if (point.size() != kP256PointSize || point[0] != 0x04)
+        throwValue("invalid EC P-256 point: expected 65 bytes in uncompressed form");
+    Bytes der(kP256PointSize + kP256SpkiPrefix.size());
+    std::copy(kP256SpkiPrefix.begin(), kP256SpkiPrefix.end(), der.begin());
+    std::copy(point.begin(), point.end(), der.begin() + kP256SpkiPrefix.size());
+    // mbedTLS's SPKI parser runs mbedtls_ecp_check_pubkey (on-curve, not the point at infinity).
+    return parse(der);
+}
+
+SecretBytes PrivateKey::ecdhP256(const PublicKey& peer, Drbg& rng) const {
+    if (!isEcP256(pk_->ctx) || !isEcP256(peer.pk_->ctx))
+        throwValue("ECDH needs EC P-256 keys", MBEDTLS_ERR_PK_TYPE_MISMATCH);
+    // mbedtls_ecdh_get_params / calc_secret exist with the same signatures in 2.28 and 3.x.
+    mbedtls_ecdh_context ecdh;
+    mbedtls_ecdh_init(&ecdh);
+    SecretBytes secret(32);
+    std::size_t length = 0;
+    int ret = mbedtls_ecdh_get_params(&ecdh, mbedtls_pk_ec(pk_->ctx), MBEDTLS_ECDH_OURS);
+    if (ret == 0) ret = mbedtls_ecdh_get_params(&ecdh, mbedtls_pk_ec(peer.pk_->ctx), MBEDTLS_ECDH_THEIRS);
+    if (ret == 0)
+        ret =
+            mbedtls_ecdh_calc_secret(&ecdh, &length, secret.data(), secret.size(), &RngBridge::random, &rng);
+    mbedtls_ecdh_free(&ecdh); // wipes the copied private scalar
+    if (ret != 0 || length != secret.size()) throwError(ErrorKind::Runtime, "ECDH failed", ret);
+    return secret;
 }
 
 } // namespace mpyseal::crypto

@@ -67,6 +67,13 @@ class PublicKey {
     /// RSAES-OAEP-SHA-256: plaintext ≤ rsaSize() - 66 bytes, else Error{Value}. Returns rsaSize() bytes.
     Bytes encryptOaepSha256(ByteView plaintext, ByteView label = {}, Drbg& rng = defaultDrbg()) const;
 
+    /// EC P-256 only (else Error{Value}): the public point in SEC 1 §2.3.3 uncompressed form,
+    /// 0x04 ‖ X ‖ Y (65 bytes), as ECIES transmits ephemeral keys.
+    Bytes ecPoint() const;
+    /// The EC P-256 public key of an uncompressed SEC 1 point (65 bytes, leading 0x04). The point is checked
+    /// to lie on the curve (SEC 1 §3.2.2.1), so invalid-curve points are refused: Error{Value}.
+    static PublicKey fromEcP256Point(ByteView point);
+
   private:
     friend class PrivateKey;
     explicit PublicKey(std::unique_ptr<detail::PkHandle> pk);
@@ -110,6 +117,11 @@ class PrivateKey {
     SecretBytes decryptPkcs1v15(ByteView ciphertext, Drbg& rng = defaultDrbg()) const;
     /// RSAES-OAEP-SHA-256 decryption with `label`; failures as decryptPkcs1v15().
     SecretBytes decryptOaepSha256(ByteView ciphertext, ByteView label = {}, Drbg& rng = defaultDrbg()) const;
+
+    /// ECDH primitive (SEC 1 §3.3.1) on P-256 with this private key and `peer`'s public point: the shared
+    /// secret's x-coordinate, 32 bytes big-endian. Both keys must be EC P-256, else Error{Value}; a failure
+    /// inside mbedTLS → Error{Runtime}. `rng` drives mbedTLS's side-channel blinding of the scalar product.
+    SecretBytes ecdhP256(const PublicKey& peer, Drbg& rng = defaultDrbg()) const;
 
   private:
     explicit PrivateKey(std::unique_ptr<detail::PkHandle> pk);
