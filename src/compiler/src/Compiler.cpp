@@ -100,13 +100,34 @@ void CodeGenerator::loadId(const std::string& name) {
         if (v5_ && added) scope_->checkToCloseOver(*id);
         return;
     }
-    IdInfo* id = scope_->find(name);
-    switch (id->kind) {
+    emitIdOp(*scope_->find(name), IdOp::Load);
+}
+
+// Opcode choice by identifier kind (mpy-format.md §5.4.2): *_NAME, *_GLOBAL, *_FAST or *_DEREF.
+void CodeGenerator::emitIdOp(const IdInfo& id, IdOp op) {
+    const std::string& name = id.name;
+    switch (id.kind) {
     case IdKind::GlobalImplicit:
-    case IdKind::GlobalImplicitAssigned: emit_.loadName(name); break;
-    case IdKind::GlobalExplicit: emit_.loadGlobal(name); break;
-    case IdKind::Local: emit_.loadFast(id->localNum); break;
-    default: emit_.loadDeref(id->localNum); break;
+    case IdKind::GlobalImplicitAssigned:
+        if (op == IdOp::Load) emit_.loadName(name);
+        if (op == IdOp::Store) emit_.storeName(name);
+        if (op == IdOp::Delete) emit_.deleteName(name);
+        break;
+    case IdKind::GlobalExplicit:
+        if (op == IdOp::Load) emit_.loadGlobal(name);
+        if (op == IdOp::Store) emit_.storeGlobal(name);
+        if (op == IdOp::Delete) emit_.deleteGlobal(name);
+        break;
+    case IdKind::Local:
+        if (op == IdOp::Load) emit_.loadFast(id.localNum);
+        if (op == IdOp::Store) emit_.storeFast(id.localNum);
+        if (op == IdOp::Delete) emit_.deleteFast(id.localNum);
+        break;
+    default: // cell or free
+        if (op == IdOp::Load) emit_.loadDeref(id.localNum);
+        if (op == IdOp::Store) emit_.storeDeref(id.localNum);
+        if (op == IdOp::Delete) emit_.deleteDeref(id.localNum);
+        break;
     }
 }
 
@@ -124,26 +145,12 @@ void CodeGenerator::storeId(const std::string& name) {
         markModified(scope_, name, v5_);
         return;
     }
-    IdInfo* id = scope_->find(name);
-    switch (id->kind) {
-    case IdKind::GlobalImplicit:
-    case IdKind::GlobalImplicitAssigned: emit_.storeName(name); break;
-    case IdKind::GlobalExplicit: emit_.storeGlobal(name); break;
-    case IdKind::Local: emit_.storeFast(id->localNum); break;
-    default: emit_.storeDeref(id->localNum); break;
-    }
+    emitIdOp(*scope_->find(name), IdOp::Store);
 }
 
 // Emits the store of `name` as resolved in `scope` (1.13's walrus in a comprehension uses the parent's slot).
 void CodeGenerator::storeIdInScope(Scope* scope, const std::string& name) {
-    IdInfo* id = scope->find(name);
-    switch (id->kind) {
-    case IdKind::GlobalImplicit:
-    case IdKind::GlobalImplicitAssigned: emit_.storeName(name); break;
-    case IdKind::GlobalExplicit: emit_.storeGlobal(name); break;
-    case IdKind::Local: emit_.storeFast(id->localNum); break;
-    default: emit_.storeDeref(id->localNum); break;
-    }
+    emitIdOp(*scope->find(name), IdOp::Store);
 }
 
 void CodeGenerator::deleteId(const std::string& name) {
@@ -151,14 +158,7 @@ void CodeGenerator::deleteId(const std::string& name) {
         markModified(scope_, name, v5_);
         return;
     }
-    IdInfo* id = scope_->find(name);
-    switch (id->kind) {
-    case IdKind::GlobalImplicit:
-    case IdKind::GlobalImplicitAssigned: emit_.deleteName(name); break;
-    case IdKind::GlobalExplicit: emit_.deleteGlobal(name); break;
-    case IdKind::Local: emit_.deleteFast(id->localNum); break;
-    default: emit_.deleteDeref(id->localNum); break;
-    }
+    emitIdOp(*scope_->find(name), IdOp::Delete);
 }
 
 // ---------------------------------------------------------------------------------------------------

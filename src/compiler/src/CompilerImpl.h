@@ -21,6 +21,7 @@ namespace mpyseal::compiler {
 inline constexpr uint32_t kInvalidLabel = 0xffff;
 
 enum class AssignKind : uint8_t { Store, AugLoad, AugStore };
+enum class IdOp : uint8_t { Load, Store, Delete };
 
 class CodeGenerator {
   public:
@@ -35,6 +36,7 @@ class CodeGenerator {
     void loadId(const std::string& name);
     void storeId(const std::string& name);
     void deleteId(const std::string& name);
+    void emitIdOp(const IdInfo& id, IdOp op);
     Scope* newScope(ScopeKind kind, Node* pn, const std::string& simpleName, EmitKind emitKind);
     void closeOverVariablesEtc(Scope* child, int nPosDefaults, int nKwDefaults);
     void compileFuncdefLambdef(Scope* child, Node* params);

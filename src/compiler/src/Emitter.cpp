@@ -120,9 +120,10 @@ bool Emitter::endPass() {
     return true;
 }
 
-void Emitter::finishRawCode() {
-    Scope& s = *scope_;
-    std::vector<uint8_t> code;
+namespace {
+
+// The prelude signature (mpy-format.md §1.7.1); n_state is at least 1 (a raising frame needs a slot).
+mpy::Signature signatureOf(const Scope& s) {
     mpy::Signature sig;
     int nState = s.numLocals + s.stackSize;
     sig.nState = static_cast<uint32_t>(nState == 0 ? 1 : nState);
@@ -131,7 +132,15 @@ void Emitter::finishRawCode() {
     sig.nPosArgs = static_cast<uint32_t>(s.numPosArgs);
     sig.nKwonlyArgs = static_cast<uint32_t>(s.numKwonlyArgs);
     sig.nDefPosArgs = static_cast<uint32_t>(s.numDefPosArgs);
-    mpy::appendSignature(code, sig);
+    return sig;
+}
+
+} // namespace
+
+void Emitter::finishRawCode() {
+    Scope& s = *scope_;
+    std::vector<uint8_t> code;
+    mpy::appendSignature(code, signatureOf(s));
 
     std::vector<uint8_t> cells;
     for (const auto& id : s.ids)
@@ -149,15 +158,7 @@ void Emitter::finishRawCode() {
 void Emitter::finishRawCodeV5() {
     Scope& s = *scope_;
     std::vector<uint8_t> code;
-    mpy::Signature sig;
-    int nState = s.numLocals + s.stackSize;
-    sig.nState = static_cast<uint32_t>(nState == 0 ? 1 : nState);
-    sig.nExcStack = static_cast<uint32_t>(s.excStackSize);
-    sig.scopeFlags = s.scopeFlags & 0x0f;
-    sig.nPosArgs = static_cast<uint32_t>(s.numPosArgs);
-    sig.nKwonlyArgs = static_cast<uint32_t>(s.numKwonlyArgs);
-    sig.nDefPosArgs = static_cast<uint32_t>(s.numDefPosArgs);
-    mpy::appendSignature(code, sig);
+    mpy::appendSignature(code, signatureOf(s));
     std::vector<uint8_t> cells;
     for (const auto& id : s.ids)
         if (id.kind == IdKind::Cell) cells.push_back(static_cast<uint8_t>(id.localNum));
