@@ -1,4 +1,5 @@
-// libFuzzer target: readMpy on arbitrary bytes, then disassemble and re-serialise what it accepts.
+// libFuzzer target: readMpy (.mpy v6 and v5) on arbitrary bytes, then disassemble and re-serialise what it
+// accepts. Seeds: tests/fuzz/seeds/fuzz_mpy_reader (v6 worked examples, v5 examples and golden-v5 files).
 // MpyFormatError from readMpy is the expected outcome for almost all input. Everything else is a finding:
 // a crash, a sanitizer report, a hang, a huge allocation, any exception once readMpy has accepted the
 // input (the disassembler must cope with every validated file), or an accepted file that does not write
