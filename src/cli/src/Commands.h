@@ -19,5 +19,15 @@ int runTargets(const std::vector<std::string>& args);
 int runCheckTarget(const std::vector<std::string>& args);
 /// `mpyseal build SRC_DIR -o OUT_DIR [-j N] ...`
 int runBuild(const std::vector<std::string>& args);
+/// `mpyseal keygen signer|device --type T -o KEY [--pub PUB.pem]` (SealCommands.cpp)
+int runKeygen(const std::vector<std::string>& args);
+/// `mpyseal seal INPUT -o app.img --sign KEY.pem [--to RECIPIENT]... [--counter N] [--no-encrypt]`
+int runSeal(const std::vector<std::string>& args);
+/// `mpyseal verify app.img --trust PUB.pem [--min-counter N]`
+int runVerify(const std::vector<std::string>& args);
+/// `mpyseal inspect app.img`
+int runInspect(const std::vector<std::string>& args);
+/// `mpyseal open app.img --trust PUB.pem --key KEY -o DIR`
+int runOpen(const std::vector<std::string>& args);
 
 } // namespace mpyseal::cli

@@ -19,6 +19,11 @@ void printUsage() {
                "  dis FILE.mpy                          disassemble a .mpy file\n"
                "  targets                               list the named targets (--target NAME)\n"
                "  check-target FILE.mpy --target NAME   tell whether a device of that target loads FILE\n"
+               "  keygen signer|device --type T -o KEY  make a signer or device key (see docs/sealed-format.md)\n"
+               "  seal INPUT -o IMG --sign KEY --to R   seal .mpy files into a signed, encrypted image\n"
+               "  verify IMG --trust PUB.pem            check an image's signature and counter\n"
+               "  inspect IMG                           print an image's header (no keys)\n"
+               "  open IMG --trust PUB --key KEY -o DIR verify, decrypt and extract an image\n"
                "\n"
                "Invoked as 'mpy-cross' (e.g. through a symlink) it takes mpy-cross's command line.\n",
                stdout);
@@ -43,6 +48,11 @@ int main(int argc, char** argv) {
         if (command == "build") return mpyseal::cli::runBuild(args);
         if (command == "targets") return mpyseal::cli::runTargets(args);
         if (command == "check-target") return mpyseal::cli::runCheckTarget(args);
+        if (command == "keygen") return mpyseal::cli::runKeygen(args);
+        if (command == "seal") return mpyseal::cli::runSeal(args);
+        if (command == "verify") return mpyseal::cli::runVerify(args);
+        if (command == "inspect") return mpyseal::cli::runInspect(args);
+        if (command == "open") return mpyseal::cli::runOpen(args);
         std::fprintf(stderr, "mpyseal: unknown command '%s' (see 'mpyseal --help')\n", command.c_str());
         return 2;
     } catch (const std::exception& e) {
