@@ -22,7 +22,7 @@ void printDisUsage(std::FILE* out) {
     std::fputs(
         "usage: mpyseal dis FILE.mpy\n"
         "\n"
-        "Validates FILE.mpy (.mpy version 6, bytecode only) and prints a listing: header, qstr table,\n"
+        "Validates FILE.mpy (.mpy version 5 or 6, bytecode only) and prints a listing: header, qstr table,\n"
         "constant table, and every raw code with its prelude and opcodes.\n"
         "\n"
         "options:\n"
