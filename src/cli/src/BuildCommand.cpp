@@ -7,6 +7,7 @@
 
 #include "mpyseal/common/AtomicFile.h"
 #include "mpyseal/compiler/Compiler.h"
+#include "mpyseal/crypto/Bytes.h"
 
 #include <CLI/CLI.hpp>
 
@@ -45,6 +46,7 @@ struct BuildSettings {
     compiler::CompileOptions compile;
     std::string emit = "bytecode";
     std::string arch;
+    SealCliOptions seal; ///< with --sign, OUT is a sealed image instead of a directory
 };
 
 const char* kFooter = R"(What it does:
@@ -150,6 +152,12 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
                  "v5: map-lookup cache bytes (-mcache-lookup-bc)");
     app.add_flag("--modern-syntax", s.compile.modernSyntax,
                  "v5: accept f-strings (compiled as str.format calls)");
+    app.add_option("--sign", s.seal.signPath, "Seal the app into the image OUT, signed with this key (PEM)");
+    app.add_option("--to", s.seal.to,
+                   "With --sign: recipient device public key or product key file (repeatable)");
+    app.add_option("--counter", s.seal.counter, "With --sign: security counter (rollback protection)");
+    app.add_option("--name", s.seal.name, "With --sign: image name (1..64 printable ASCII), default 'app'");
+    app.add_flag("--no-encrypt", s.seal.noEncrypt, "With --sign: signed only, entries stay readable");
     app.add_option("-X", implOptions, "emit=bytecode|native|viper, source-lines, no-source-lines, heapsize=N")
         ->allow_extra_args(false)
         ->type_name("OPT");
@@ -507,9 +515,80 @@ class Builder {
 
 } // namespace
 
+namespace {
+
+// `mpyseal build SRC -o app.img --sign KEY --to R...`: compiles in memory and seals, so the compiled
+// modules (the plaintext of the sealed code) never touch the disk.
+int buildSealedImage(const BuildSettings& s) {
+    if (s.seal.noEncrypt != s.seal.to.empty()) {
+        std::fputs(s.seal.noEncrypt ? "mpyseal build: --no-encrypt takes no --to recipients\n"
+                                    : "mpyseal build: give at least one --to recipient, or --no-encrypt\n",
+                   stderr);
+        return 2;
+    }
+    ScanResult scan = scanSourceTree(s.srcDir, s.scan);
+    for (const auto& w : scan.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (!scan.errors.empty()) {
+        for (const auto& e : scan.errors) std::fprintf(stderr, "mpyseal build: %s\n", e.c_str());
+        return 1;
+    }
+    std::vector<std::vector<uint8_t>> contents;
+    contents.reserve(scan.jobs.size());
+    std::vector<SealInput> inputs;
+    int failures = 0;
+    for (const BuildJob& job : scan.jobs) {
+        const std::filesystem::path src = std::filesystem::path(s.srcDir) / job.source;
+        std::string source;
+        try {
+            source = common::readFile(src);
+        } catch (const std::system_error& e) {
+            std::fprintf(stderr, "mpyseal build: %s\n", e.what());
+            ++failures;
+            continue;
+        }
+        if (job.action == BuildAction::Copy) {
+            contents.emplace_back(source.begin(), source.end());
+            inputs.push_back({job.output, false, {}});
+            continue;
+        }
+        compiler::CompileOptions options = s.compile;
+        options.sourceName = job.source;
+        try {
+            contents.push_back(compiler::compileToMpy(source, options));
+            inputs.push_back({job.output, true, {}});
+        } catch (const compiler::CompileError& e) {
+            std::string text = e.format();
+            std::fwrite(text.data(), 1, text.size(), stderr);
+            ++failures;
+        }
+    }
+    if (failures > 0) {
+        std::fprintf(stderr, "mpyseal build: %d file%s failed; no image written\n", failures,
+                     failures == 1 ? "" : "s");
+        return 1;
+    }
+    if (inputs.empty()) {
+        std::fputs("mpyseal build: nothing to seal\n", stderr);
+        return 1;
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) inputs[i].data = contents[i];
+    int status;
+    try {
+        status = sealToFile(inputs, s.seal, s.outDir);
+    } catch (...) {
+        for (auto& c : contents) crypto::secureZero(c.data(), c.size());
+        throw;
+    }
+    for (auto& c : contents) crypto::secureZero(c.data(), c.size()); // the compiled modules are plaintext
+    return status;
+}
+
+} // namespace
+
 int runBuild(const std::vector<std::string>& args) {
     BuildSettings settings;
     if (const int status = parseBuildArgs(args, settings); status >= 0) return status;
+    if (!settings.seal.signPath.empty()) return buildSealedImage(settings);
     return Builder(std::move(settings)).run();
 }
 

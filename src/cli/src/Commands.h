@@ -2,6 +2,8 @@
 // returns the process exit status.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,24 @@ int runCompile(const std::vector<std::string>& args);
 int runMpyCross(const std::vector<std::string>& args);
 /// `mpyseal dis FILE.mpy`
 int runDis(const std::vector<std::string>& args);
+/// One entry for sealing: a module (.mpy bytes) or a data file. `data` is not owned.
+struct SealInput {
+    std::string path;
+    bool isModule = true;
+    std::span<const unsigned char> data;
+};
+/// Signing and recipient options shared by `mpyseal seal` and `mpyseal build ... --sign`.
+struct SealCliOptions {
+    std::string signPath;
+    std::vector<std::string> to; ///< device public keys (PEM) or product key files
+    std::uint32_t counter = 0;
+    std::string name = "app";
+    bool noEncrypt = false;
+};
+/// Seals `inputs` (loading the keys named in `opts`) and writes the image to `out` atomically. Returns the
+/// exit status; throws seal/crypto errors and std::runtime_error with a message (never key material).
+int sealToFile(const std::vector<SealInput>& inputs, const SealCliOptions& opts, const std::string& out);
+
 /// `mpyseal targets`: the named targets and what each implies.
 int runTargets(const std::vector<std::string>& args);
 /// `mpyseal check-target FILE.mpy --target NAME`: whether a device of that target loads the file.

@@ -221,29 +221,10 @@ int sealCommand(const std::vector<std::string>& args) {
         return 2;
     }
 
-    const crypto::PrivateKey signer = loadPrivate(signPath);
-    KeyRing ring;
-    std::vector<seal::RecipientKey> recipients;
-    for (const std::string& path : to) {
-        SecretBytes data = readSecretFile(path);
-        if (isProductKeyFile(data)) {
-            ring.products.push_back(std::make_unique<seal::ProductKey>(seal::ProductKey::parseFile(data)));
-            recipients.push_back(ring.products.back().get());
-        } else {
-            ring.publics.push_back(std::make_unique<crypto::PublicKey>(loadPublic(path)));
-            recipients.push_back(ring.publics.back().get());
-        }
-    }
     const std::vector<InputFile> files = collectInput(input);
-    std::vector<seal::InputEntry> entries;
-    for (const InputFile& f : files) entries.push_back({f.path, f.kind, f.data});
-    const Bytes image = seal::sealImage(entries, signer, recipients,
-                                        {.name = name, .counter = counter, .encrypt = !noEncrypt});
-    common::writeFileAtomically(out, image, 0644, common::Durability::PowerLoss);
-    std::fprintf(stderr, "sealed %zu entr%s into %s (%zu bytes, %s, counter %u)\n", entries.size(),
-                 entries.size() == 1 ? "y" : "ies", out.c_str(), image.size(),
-                 noEncrypt ? "signed only" : "encrypted and signed", counter);
-    return 0;
+    std::vector<SealInput> inputs;
+    for (const InputFile& f : files) inputs.push_back({f.path, f.kind == seal::EntryKind::Module, f.data});
+    return sealToFile(inputs, {signPath, to, counter, name, noEncrypt}, out);
 }
 
 // --- verify / inspect / open -----------------------------------------------------------------------
@@ -356,6 +337,33 @@ template <class F> int guarded(const char* verb, F&& f) {
 }
 
 } // namespace
+
+int sealToFile(const std::vector<SealInput>& inputs, const SealCliOptions& opts, const std::string& out) {
+    const crypto::PrivateKey signer = loadPrivate(opts.signPath);
+    KeyRing ring;
+    std::vector<seal::RecipientKey> recipients;
+    for (const std::string& path : opts.to) {
+        SecretBytes data = readSecretFile(path);
+        if (isProductKeyFile(data)) {
+            ring.products.push_back(std::make_unique<seal::ProductKey>(seal::ProductKey::parseFile(data)));
+            recipients.push_back(ring.products.back().get());
+        } else {
+            ring.publics.push_back(std::make_unique<crypto::PublicKey>(loadPublic(path)));
+            recipients.push_back(ring.publics.back().get());
+        }
+    }
+    std::vector<seal::InputEntry> entries;
+    for (const SealInput& in : inputs)
+        entries.push_back({in.path, in.isModule ? seal::EntryKind::Module : seal::EntryKind::Data, in.data});
+    const Bytes image =
+        seal::sealImage(entries, signer, recipients,
+                        {.name = opts.name, .counter = opts.counter, .encrypt = !opts.noEncrypt});
+    common::writeFileAtomically(out, image, 0644, common::Durability::PowerLoss);
+    std::fprintf(stderr, "sealed %zu entr%s into %s (%zu bytes, %s, counter %u)\n", entries.size(),
+                 entries.size() == 1 ? "y" : "ies", out.c_str(), image.size(),
+                 opts.noEncrypt ? "signed only" : "encrypted and signed", opts.counter);
+    return 0;
+}
 
 int runKeygen(const std::vector<std::string>& args) {
     return guarded("keygen", [&] { return keygen(args); });
