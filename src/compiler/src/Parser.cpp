@@ -120,8 +120,7 @@ Node* Parser::parseSmallStatement() {
         Node* n = make(is(TokenKind::KwGlobal) ? NodeKind::Global : NodeKind::Nonlocal, ln);
         advance();
         do {
-            Node* name = make(NodeKind::Name, line());
-            name->text = expectName();
+            Node* name = parseNameLeaf();
             n->kids.push_back(name);
         } while (accept(TokenKind::DelComma));
         return n;
@@ -313,8 +312,7 @@ Node* Parser::parseTry() {
         if (!is(TokenKind::DelColon)) {
             type = parseTest();
             if (accept(TokenKind::KwAs)) {
-                name = make(NodeKind::Name, line());
-                name->text = expectName();
+                name = parseNameLeaf();
             }
         }
         expect(TokenKind::DelColon);
@@ -421,8 +419,7 @@ Node* Parser::parseDecorated() {
         Node* d = make(NodeKind::Decorator, line());
         advance();
         do {
-            Node* name = make(NodeKind::Name, line());
-            name->text = expectName();
+            Node* name = parseNameLeaf();
             d->kids.push_back(name);
         } while (accept(TokenKind::DelPeriod));
         if (is(TokenKind::DelParenOpen)) {
@@ -474,11 +471,17 @@ Node* Parser::parseAsync() {
     return n;
 }
 
+// NAME, as a name node (for names that are not expressions: imports, globals, except ... as NAME)
+Node* Parser::parseNameLeaf() {
+    Node* n = make(NodeKind::Name, line());
+    n->text = expectName();
+    return n;
+}
+
 Node* Parser::parseDottedName() {
     Node* d = make(NodeKind::DottedName, line());
     do {
-        Node* name = make(NodeKind::Name, line());
-        name->text = expectName();
+        Node* name = parseNameLeaf();
         d->kids.push_back(name);
     } while (accept(TokenKind::DelPeriod));
     return d;
@@ -493,8 +496,7 @@ Node* Parser::parseImportName() {
         Node* dotted = parseDottedName();
         Node* as = null();
         if (accept(TokenKind::KwAs)) {
-            as = make(NodeKind::Name, line());
-            as->text = expectName();
+            as = parseNameLeaf();
         }
         item->kids = {dotted, as};
         n->kids.push_back(item);
@@ -534,12 +536,10 @@ Node* Parser::parseImportFrom() {
     do {
         if (paren && is(TokenKind::DelParenClose)) break;
         Node* item = make(NodeKind::ImportAsName, line());
-        Node* name = make(NodeKind::Name, line());
-        name->text = expectName();
+        Node* name = parseNameLeaf();
         Node* as = null();
         if (accept(TokenKind::KwAs)) {
-            as = make(NodeKind::Name, line());
-            as->text = expectName();
+            as = parseNameLeaf();
         }
         item->kids = {name, as};
         n->kids.push_back(item);

@@ -124,6 +124,7 @@ class Parser {
     Node* parseImportFrom();
     Node* parseParams(TokenKind closing, bool allowAnnotations);
     Node* parseDottedName();
+    Node* parseNameLeaf();
 
     // expressions
     Node* parseTestlistStarExpr(NodeKind tupleKind);
