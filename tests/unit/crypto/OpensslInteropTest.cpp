@@ -290,3 +290,32 @@ TEST_F(OpensslInterop, PycomJwtExampleVerifiesInOpenssl) {
     write("jwt.sig", signature);
     mustRun("dgst -sha256 -verify rsa.pub.pem -signature jwt.sig jwt.txt");
 }
+
+// ECDH P-256 (SEC 1 §3.3.1): our shared secret equals `openssl pkeyutl -derive`, both ways round, and the
+// public point survives fromEcP256Point; a point off the curve is refused.
+TEST_F(OpensslInterop, EcdhP256MatchesOpensslDerive) {
+    mustRun("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out a.pem");
+    mustRun("pkey -in a.pem -pubout -out a.pub.pem");
+    const PrivateKey ours = PrivateKey::generateEcP256();
+    const SecretBytes oursPem = ours.toPkcs8Pem();
+    write("b.pem", ByteView(oursPem.data(), oursPem.size()));
+    mustRun("pkey -in b.pem -pubout -out b.pub.pem");
+    mustRun("pkeyutl -derive -inkey a.pem -peerkey b.pub.pem -out ab.bin");
+    const PrivateKey theirs = PrivateKey::parse(read("a.pem"));
+    const PublicKey theirPublic = PublicKey::parse(read("a.pub.pem"));
+    const SecretBytes fromOurs = ours.ecdhP256(theirPublic);
+    const SecretBytes fromTheirs = theirs.ecdhP256(ours.publicKey());
+    const Bytes expected = read("ab.bin");
+    ASSERT_EQ(expected.size(), 32u);
+    EXPECT_EQ(Bytes(fromOurs.begin(), fromOurs.end()), expected);
+    EXPECT_EQ(Bytes(fromTheirs.begin(), fromTheirs.end()), expected);
+
+    const Bytes point = theirPublic.ecPoint();
+    ASSERT_EQ(point.size(), 65u); // uncompressed 04 || X || Y
+    const PublicKey rebuilt = PublicKey::fromEcP256Point(point);
+    const SecretBytes again = ours.ecdhP256(rebuilt);
+    EXPECT_EQ(Bytes(again.begin(), again.end()), expected);
+    Bytes offCurve = point;
+    offCurve[64] ^= 0x01;
+    EXPECT_ANY_THROW(PublicKey::fromEcP256Point(offCurve));
+}

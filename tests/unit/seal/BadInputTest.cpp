@@ -201,5 +201,40 @@ TEST_F(SealBadInput, ResignedHeaderChangesStillFailAuthentication) {
     expectOpenFails(ErrorCode::Decrypt, spliced);
 }
 
+// Replaces the signature of `img` (docs/sealed-format.md §7: u16 length + signature after [0, H+P)).
+crypto::Bytes resign(const crypto::Bytes& img, const crypto::PrivateKey& signer, bool rs256) {
+    const ImageInfo info = inspectImage(img);
+    crypto::Bytes out(img.begin(), img.begin() + static_cast<long>(info.headerSize + info.payloadSize));
+    const crypto::Bytes sig = rs256 ? signer.signRs256(out) : signer.signEs256(out);
+    out.push_back(static_cast<std::uint8_t>(sig.size()));
+    out.push_back(static_cast<std::uint8_t>(sig.size() >> 8));
+    out.insert(out.end(), sig.begin(), sig.end());
+    return out;
+}
+
+TEST_F(SealBadInput, MatchingRecipientThatDoesNotUnwrap) {
+    // The last bytes of the header are the last recipient record's body (its wrap tag): damage one and sign
+    // again with the trusted key, so that only the key unwrap can notice.
+    crypto::Bytes damaged = image;
+    damaged[inspectImage(image).headerSize - 1] ^= 0x01;
+    expectOpenFails(ErrorCode::Unwrap, resign(damaged, k.ecSigner, false));
+    EXPECT_NO_THROW(verifyImage(resign(damaged, k.ecSigner, false), std::span(&k.ecSignerPub, 1), 0));
+}
+
+TEST_F(SealBadInput, SignatureAlgorithmThatDoesNotFitTheSignerKey) {
+    // Header says RS256 (offset 21) while the image carries an ES256 signature by an EC key: strict parsing
+    // rejects the signature size before any key is used.
+    crypto::Bytes lying = image;
+    lying[21] = 2;
+    try {
+        open(lying);
+        ADD_FAILURE() << "an RS256 claim over an ES256 signature opened";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::Format) << e.what();
+        EXPECT_NE(std::string(e.what()).find("RS256"), std::string::npos) << e.what();
+    }
+    expectError(ErrorCode::Format, [&] { verifyImage(lying, std::span(&k.ecSignerPub, 1), 0); });
+}
+
 } // namespace
 } // namespace mpyseal::seal::test
