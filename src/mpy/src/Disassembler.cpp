@@ -1,6 +1,8 @@
 // Human-readable .mpy listings; the format is documented in Disassembler.h.
 #include "mpyseal/mpy/Disassembler.h"
 
+#include "MpyInternal.h"
+
 #include "mpyseal/mpy/Bytecode.h"
 #include "mpyseal/mpy/Encoding.h"
 #include "mpyseal/mpy/MpyReader.h"
@@ -133,22 +135,6 @@ std::string repr(const Constant& c, size_t limit = std::string_view::npos) {
     return out;
 }
 
-const char* kindName(Constant::Kind kind) {
-    switch (kind) {
-    case Constant::Kind::None: return "None";
-    case Constant::Kind::False: return "False";
-    case Constant::Kind::True: return "True";
-    case Constant::Kind::Ellipsis: return "Ellipsis";
-    case Constant::Kind::Str: return "str";
-    case Constant::Kind::Bytes: return "bytes";
-    case Constant::Kind::Int: return "int";
-    case Constant::Kind::Float: return "float";
-    case Constant::Kind::Complex: return "complex";
-    case Constant::Kind::Tuple: return "tuple";
-    }
-    return "?";
-}
-
 std::string scopeFlagsText(uint32_t flags) {
     std::string out;
     auto add = [&](uint32_t bit, const char* name) {
@@ -205,8 +191,8 @@ class Lister {
         }
         out_ += fmt::format("constants ({}):\n", file_.constants.size());
         for (size_t i = 0; i < file_.constants.size(); ++i)
-            out_ +=
-                fmt::format("  {} {} {}\n", i, kindName(file_.constants[i].kind), repr(file_.constants[i]));
+            out_ += fmt::format("  {} {} {}\n", i, detail::constantKindName(file_.constants[i].kind),
+                                repr(file_.constants[i]));
     }
 
     void rawCode(const RawCode& rc, size_t depth, const std::string& parentPath) {
@@ -283,7 +269,8 @@ class Lister {
         const uint64_t first = uint64_t(p.signature.nPosArgs) + p.signature.nKwonlyArgs;
         out_ += fmt::format("{}  objects ({}):\n", indent, rc.v5Constants.size());
         for (size_t i = 0; i < rc.v5Constants.size(); ++i)
-            out_ += fmt::format("{}    {} {} {}\n", indent, first + i, kindName(rc.v5Constants[i].kind),
+            out_ += fmt::format("{}    {} {} {}\n", indent, first + i,
+                                detail::constantKindName(rc.v5Constants[i].kind),
                                 repr(rc.v5Constants[i], kMaxOperandText));
     }
 

@@ -32,6 +32,12 @@ std::vector<uint8_t> writeMpyV5(const MpyFile& file);
 
 /// Printable, length-limited rendering of untrusted text for error messages.
 std::string shortText(std::string_view s, size_t max);
+inline constexpr size_t kMaxNameInMessage = 40;  ///< names quoted in reader errors
+inline constexpr size_t kMaxPathInMessage = 160; ///< raw-code paths ("<module>/f/g") in reader errors
+/// "parent/name", keeping only the last kMaxPathInMessage characters.
+std::string joinPath(std::string_view parent, std::string_view name);
+/// How reader errors name a raw code: "the top-level raw code" or "child N of raw code PATH".
+std::string rawCodeLocation(std::string_view parentPath, uint64_t childIndex);
 /// Constant text syntax as mpy-cross writes it (int: -?digits; float: repr; complex: float text + 'j').
 bool isIntText(std::string_view s);
 bool isFloatText(std::string_view s);

@@ -41,6 +41,17 @@ const char* constantKindName(Constant::Kind kind) {
     return "?";
 }
 
+std::string joinPath(std::string_view parent, std::string_view name) {
+    std::string path = parent.empty() ? std::string(name) : fmt::format("{}/{}", parent, name);
+    if (path.size() > kMaxPathInMessage) path = "..." + path.substr(path.size() - kMaxPathInMessage);
+    return path;
+}
+
+std::string rawCodeLocation(std::string_view parentPath, uint64_t childIndex) {
+    return parentPath.empty() ? std::string("the top-level raw code")
+                              : fmt::format("child {} of raw code {}", childIndex, parentPath);
+}
+
 std::string shortText(std::string_view s, size_t max) {
     std::string out;
     for (unsigned char ch : s.substr(0, max)) {
@@ -152,8 +163,6 @@ using namespace detail;
 // The smallest possible bytecode raw code: kind_len, signature, prelude size, simple name, one opcode.
 constexpr uint64_t kMinRawCodeBytes = 5;
 // Names and paths quoted in messages are shortened so that hostile input cannot make messages huge.
-constexpr size_t kMaxNameInMessage = 40;
-constexpr size_t kMaxPathInMessage = 160;
 
 class Reader {
   public:
@@ -295,16 +304,8 @@ class Reader {
         return index < file_.qstrs.size() ? shortText(file_.qstrs[index], kMaxNameInMessage) : "?";
     }
 
-    static std::string joinPath(std::string_view parent, std::string_view name) {
-        std::string path = parent.empty() ? std::string(name) : fmt::format("{}/{}", parent, name);
-        if (path.size() > kMaxPathInMessage) path = "..." + path.substr(path.size() - kMaxPathInMessage);
-        return path;
-    }
-
     void readRawCode(RawCode& rc, uint32_t depth, std::string_view parentPath, uint64_t childIndex) {
-        const std::string where = parentPath.empty()
-                                      ? std::string("the top-level raw code")
-                                      : fmt::format("child {} of raw code {}", childIndex, parentPath);
+        const std::string where = rawCodeLocation(parentPath, childIndex);
         if (depth > limits_.maxNestingDepth)
             throw MpyFormatError(fmt::format("{} is nested deeper than {}", where, limits_.maxNestingDepth));
         const size_t start = cur_.position();

@@ -25,8 +25,6 @@ namespace {
 constexpr uint64_t kMinRawCodeBytes = 9;
 // In-memory qstr operands are 16 bits wide.
 constexpr uint64_t kMaxQstrs = 0x10000;
-constexpr size_t kMaxNameInMessage = 40;
-constexpr size_t kMaxPathInMessage = 160;
 
 std::array<int32_t, kNumStaticQstrs + 1> makeStaticPool() {
     std::array<int32_t, kNumStaticQstrs + 1> a;
@@ -178,16 +176,8 @@ class V5Reader {
         return c;
     }
 
-    static std::string joinPath(std::string_view parent, std::string_view name) {
-        std::string path = parent.empty() ? std::string(name) : fmt::format("{}/{}", parent, name);
-        if (path.size() > kMaxPathInMessage) path = "..." + path.substr(path.size() - kMaxPathInMessage);
-        return path;
-    }
-
     void readRawCode(RawCode& rc, uint32_t depth, std::string_view parentPath, uint64_t childIndex) {
-        const std::string where = parentPath.empty()
-                                      ? std::string("the top-level raw code")
-                                      : fmt::format("child {} of raw code {}", childIndex, parentPath);
+        const std::string where = rawCodeLocation(parentPath, childIndex);
         if (depth > limits_.maxNestingDepth)
             throw MpyFormatError(fmt::format("{} is nested deeper than {}", where, limits_.maxNestingDepth));
         const size_t start = cur_.position();
