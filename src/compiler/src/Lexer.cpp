@@ -369,35 +369,14 @@ void Lexer::lexStringOrBytes() {
     bool first = true;
     bool anyFString = false;
     do {
+        // isStringStart() has checked the prefix (u, b, r, f, br, rb, fr, rf): read its letters up to the
+        // quote.
         bool isRaw = false, isBytes = false, isFString = false;
         int nPrefix = 0;
-        int c0 = peekChar(0), c1 = peekChar(1);
-        if (c0 == 'u') {
-            nPrefix = 1;
-        } else if (c0 == 'b') {
-            isBytes = true;
-            nPrefix = 1;
-            if (c1 == 'r') {
-                isRaw = true;
-                nPrefix = 2;
-            }
-        } else if (c0 == 'r') {
-            isRaw = true;
-            nPrefix = 1;
-            if (c1 == 'b') {
-                isBytes = true;
-                nPrefix = 2;
-            } else if (c1 == 'f') {
-                isFString = true;
-                nPrefix = 2;
-            }
-        } else if (c0 == 'f') {
-            isFString = true;
-            nPrefix = 1;
-            if (c1 == 'r') {
-                isRaw = true;
-                nPrefix = 2;
-            }
+        for (int c; (c = peekChar(nPrefix)) != '\'' && c != '"'; ++nPrefix) {
+            isRaw = isRaw || c == 'r';
+            isBytes = isBytes || c == 'b';
+            isFString = isFString || c == 'f';
         }
         TokenKind kind = isBytes ? TokenKind::Bytes : TokenKind::String;
         if (first) {
