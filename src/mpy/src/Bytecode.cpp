@@ -7,7 +7,10 @@
 
 namespace mpyseal::mpy {
 
-Prelude decodePrelude(std::span<const uint8_t> code) {
+namespace {
+
+// Signature and prelude size, with the code-info and closure sections checked to fit (both versions).
+Prelude decodePreludeSizes(std::span<const uint8_t> code) {
     Prelude p;
     ByteCursor c(code);
     p.signature = readSignature(c);
@@ -22,6 +25,13 @@ Prelude decodePrelude(std::span<const uint8_t> code) {
         throw MpyFormatError(fmt::format("closure section of {} bytes at offset {} runs past the end of the "
                                          "code ({} bytes remain)",
                                          p.nCell, p.codeInfoOffset + p.nInfo, c.remaining() - p.nInfo));
+    return p;
+}
+
+} // namespace
+
+Prelude decodePrelude(std::span<const uint8_t> code) {
+    Prelude p = decodePreludeSizes(code);
     if (p.nInfo == 0)
         throw MpyFormatError(fmt::format(
             "code-info section at offset {} is empty (it must hold the simple name)", p.codeInfoOffset));
@@ -44,20 +54,7 @@ Prelude decodePrelude(std::span<const uint8_t> code) {
 }
 
 Prelude decodePreludeV5(std::span<const uint8_t> code) {
-    Prelude p;
-    ByteCursor c(code);
-    p.signature = readSignature(c);
-    readPreludeSize(c, p.nInfo, p.nCell);
-    p.codeInfoOffset = c.position();
-    if (p.nInfo > c.remaining())
-        throw MpyFormatError(
-            fmt::format("code-info section of {} bytes at offset {} runs past the end of the "
-                        "code ({} bytes remain)",
-                        p.nInfo, p.codeInfoOffset, c.remaining()));
-    if (p.nCell > c.remaining() - p.nInfo)
-        throw MpyFormatError(fmt::format("closure section of {} bytes at offset {} runs past the end of the "
-                                         "code ({} bytes remain)",
-                                         p.nCell, p.codeInfoOffset + p.nInfo, c.remaining() - p.nInfo));
+    Prelude p = decodePreludeSizes(code);
     // simple_name (2) + source_file (2) + the line table's 00 terminator (1), mpy-v5.md §1.7.
     if (p.nInfo < 5)
         throw MpyFormatError(fmt::format("code-info section of {} bytes at offset {} is too short (v5 needs "
