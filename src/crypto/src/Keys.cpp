@@ -1,4 +1,5 @@
-// RSA and EC P-256 keys: parsing, generation, PKCS#8/SPKI writing, RS256/ES256, RSA encryption.
+// RSA and EC P-256 keys: parsing, generation, PKCS#8 (plain and PBES2-encrypted)/SPKI writing, RS256/ES256,
+// RSA encryption.
 #include "mpyseal/crypto/Keys.h"
 #include "Internal.h"
 #include "MbedtlsAdapter.h"
@@ -7,6 +8,7 @@
 #include <mbedtls/asn1.h>
 #include <mbedtls/asn1write.h>
 #include <mbedtls/bignum.h>
+#include <mbedtls/cipher.h>
 #include <mbedtls/ecdh.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
@@ -117,6 +119,17 @@ std::string pemText(const char* header, const char* footer, ByteView der) {
                                  reinterpret_cast<unsigned char*>(out.data()), out.size(), &written);
     if (ret != 0) throwError(ErrorKind::Runtime, "PEM encoding failed", ret);
     out.resize(written > 0 ? written - 1 : 0); // written counts the terminating NUL
+    return out;
+}
+
+/// PEM armour of private-key DER, in memory that is wiped when freed.
+SecretBytes pemSecret(const char* header, const char* footer, ByteView der) {
+    SecretBytes out(der.size() * 2 + 128);
+    std::size_t written = 0;
+    const int ret =
+        mbedtls_pem_write_buffer(header, footer, der.data(), der.size(), out.data(), out.size(), &written);
+    if (ret != 0) throwError(ErrorKind::Runtime, "PEM encoding failed", ret);
+    out.resize(written > 0 ? written - 1 : 0); // drop the NUL that mbedTLS counts
     return out;
 }
 
@@ -291,14 +304,114 @@ SecretBytes PrivateKey::toPkcs8Der() const {
 }
 
 SecretBytes PrivateKey::toPkcs8Pem() const {
-    const SecretBytes der = toPkcs8Der();
-    SecretBytes out(der.size() * 2 + 128);
-    std::size_t written = 0;
-    const int ret = mbedtls_pem_write_buffer("-----BEGIN PRIVATE KEY-----\n", "-----END PRIVATE KEY-----\n",
-                                             der.data(), der.size(), out.data(), out.size(), &written);
-    if (ret != 0) throwError(ErrorKind::Runtime, "PEM encoding failed", ret);
-    out.resize(written > 0 ? written - 1 : 0); // drop the NUL that mbedTLS counts
+    return pemSecret("-----BEGIN PRIVATE KEY-----\n", "-----END PRIVATE KEY-----\n", toPkcs8Der());
+}
+
+// --- Encrypted PKCS#8 (PBES2, RFC 8018 §6.2) ------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t kPbes2SaltSize = 16;  // RFC 8018 §4.1 asks for at least 8 bytes
+constexpr std::size_t kAesCbcIvSize = 16;   // aes256-CBC-PAD: the IV is one AES block (RFC 8018 B.2.5)
+constexpr std::size_t kAes256KeySize = 32;  // PBKDF2 dkLen
+constexpr std::size_t kPbes2Overhead = 256; // DER around the ciphertext (106 bytes) with room to spare
+constexpr char kOidAes256Cbc[] = MBEDTLS_OID_AES "\x2a"; // aes256-CBC-PAD, 2.16.840.1.101.3.4.1.42
+constexpr const char* kEmptyPassphrase = "the passphrase of an encrypted private key must not be empty";
+
+/// AES-256-CBC with PKCS#7 padding through mbedTLS's cipher layer; the context (and its key schedule) is
+/// wiped by mbedtls_cipher_free on every path.
+Bytes aes256CbcPkcs7Encrypt(ByteView key, ByteView iv, ByteView plaintext) {
+    mbedtls_cipher_context_t cipher;
+    mbedtls_cipher_init(&cipher);
+    Bytes out(plaintext.size() + kAesCbcIvSize); // padding adds 1..16 bytes
+    std::size_t length = 0;
+    int ret = mbedtls_cipher_setup(&cipher, mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_256_CBC));
+    if (ret == 0) ret = mbedtls_cipher_setkey(&cipher, key.data(), int(key.size() * 8), MBEDTLS_ENCRYPT);
+    if (ret == 0) ret = mbedtls_cipher_set_padding_mode(&cipher, MBEDTLS_PADDING_PKCS7);
+    if (ret == 0)
+        ret = mbedtls_cipher_crypt(&cipher, iv.data(), iv.size(), plaintext.data(), plaintext.size(),
+                                   out.data(), &length);
+    mbedtls_cipher_free(&cipher);
+    if (ret != 0) throwError(ErrorKind::Runtime, "private key encryption failed", ret);
+    out.resize(length);
     return out;
+}
+
+/// The byte count that an mbedtls_asn1_write_* call returned, or throws.
+std::size_t checkedSize(int written) {
+    if (written < 0) throwError(ErrorKind::Runtime, "key encoding failed", written);
+    return static_cast<std::size_t>(written);
+}
+
+/// Prefixes the `length` bytes just written before *p with a SEQUENCE header and adds its size to length.
+void wrapInSequence(unsigned char** p, unsigned char* start, std::size_t& length) {
+    addWritten(length, mbedtls_asn1_write_len(p, start, length));
+    addWritten(length, mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
+}
+
+} // namespace
+
+SecretBytes PrivateKey::toEncryptedPkcs8Der(std::string_view passphrase, Drbg& rng) const {
+    if (passphrase.empty()) throwValue(kEmptyPassphrase);
+    std::array<unsigned char, kPbes2SaltSize> salt{};
+    std::array<unsigned char, kAesCbcIvSize> iv{};
+    rng.fill(salt);
+    rng.fill(iv);
+
+    // RFC 8018 §6.2.1: DK = PBKDF2(P, S, c, dkLen), then C = AES-256-CBC(DK, IV, M ‖ PS).
+    Bytes ciphertext;
+    {
+        SecretBytes key(kAes256KeySize);
+        const int ret =
+            adapter::pbkdf2Hmac(MBEDTLS_MD_SHA256, asBytes(passphrase), salt, kEncryptedPkcs8Iterations, key);
+        if (ret != 0) throwError(ErrorKind::Runtime, "passphrase key derivation failed", ret);
+        const SecretBytes plain = toPkcs8Der(); // PrivateKeyInfo (RFC 5208 §5), wiped when freed
+        ciphertext = aes256CbcPkcs7Encrypt(key, iv, plain);
+    }
+
+    // EncryptedPrivateKeyInfo ::= SEQUENCE {                               -- RFC 5958 §3
+    //   encryptionAlgorithm SEQUENCE { id-PBES2,                           -- RFC 8018 A.4
+    //     PBES2-params ::= SEQUENCE {
+    //       keyDerivationFunc SEQUENCE { id-PBKDF2,                        -- RFC 8018 A.2
+    //         PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER,
+    //                                      prf SEQUENCE { id-hmacWithSHA256, NULL } } },
+    //       encryptionScheme SEQUENCE { aes256-CBC-PAD, iv OCTET STRING } } },  -- RFC 8018 B.2.5
+    //   encryptedData OCTET STRING }
+    // mbedTLS's ASN.1 writer fills the buffer backwards, so the fields are written last to first.
+    SecretBytes buffer(ciphertext.size() + kPbes2Overhead);
+    unsigned char* const start = buffer.data();
+    unsigned char* p = start + buffer.size();
+
+    std::size_t total = 0;
+    addWritten(total, mbedtls_asn1_write_octet_string(&p, start, ciphertext.data(), ciphertext.size()));
+
+    std::size_t ivParameter = 0;
+    addWritten(ivParameter, mbedtls_asn1_write_octet_string(&p, start, iv.data(), iv.size()));
+    // mbedtls_asn1_write_algorithm_identifier counts the parameters it is given in its result.
+    const std::size_t scheme = checkedSize(mbedtls_asn1_write_algorithm_identifier(
+        &p, start, kOidAes256Cbc, sizeof(kOidAes256Cbc) - 1, ivParameter));
+
+    std::size_t kdfParams = 0;
+    // prf: with parameters length 0 the writer adds the NULL that RFC 8018 B.1.2 specifies.
+    addWritten(kdfParams, mbedtls_asn1_write_algorithm_identifier(&p, start, MBEDTLS_OID_HMAC_SHA256,
+                                                                  sizeof(MBEDTLS_OID_HMAC_SHA256) - 1, 0));
+    addWritten(kdfParams, mbedtls_asn1_write_int(&p, start, static_cast<int>(kEncryptedPkcs8Iterations)));
+    addWritten(kdfParams, mbedtls_asn1_write_octet_string(&p, start, salt.data(), salt.size()));
+    wrapInSequence(&p, start, kdfParams);
+    const std::size_t kdf = checkedSize(mbedtls_asn1_write_algorithm_identifier(
+        &p, start, MBEDTLS_OID_PKCS5_PBKDF2, sizeof(MBEDTLS_OID_PKCS5_PBKDF2) - 1, kdfParams));
+
+    std::size_t pbes2Params = kdf + scheme;
+    wrapInSequence(&p, start, pbes2Params);
+    total += checkedSize(mbedtls_asn1_write_algorithm_identifier(
+        &p, start, MBEDTLS_OID_PKCS5_PBES2, sizeof(MBEDTLS_OID_PKCS5_PBES2) - 1, pbes2Params));
+    wrapInSequence(&p, start, total);
+    return SecretBytes(p, p + total);
+}
+
+SecretBytes PrivateKey::toEncryptedPkcs8Pem(std::string_view passphrase, Drbg& rng) const {
+    return pemSecret("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", "-----END ENCRYPTED PRIVATE KEY-----\n",
+                     toEncryptedPkcs8Der(passphrase, rng));
 }
 
 Bytes PrivateKey::signRs256(ByteView message, Drbg& rng) const {
