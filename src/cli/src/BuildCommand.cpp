@@ -158,6 +158,8 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
     app.add_option("--counter", s.seal.counter, "With --sign: security counter (rollback protection)");
     app.add_option("--name", s.seal.name, "With --sign: image name (1..64 printable ASCII), default 'app'");
     app.add_flag("--no-encrypt", s.seal.noEncrypt, "With --sign: signed only, entries stay readable");
+    app.add_option("--passphrase-file", s.seal.passphraseFile,
+                   "With --sign: passphrase of an encrypted signer key (first line of the file)");
     app.add_option("-X", implOptions, "emit=bytecode|native|viper, source-lines, no-source-lines, heapsize=N")
         ->allow_extra_args(false)
         ->type_name("OPT");
@@ -196,6 +198,10 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
             return usageError("unknown -X option '" + x + "'");
     }
     if (s.emit != "bytecode" && s.arch.empty()) return usageError("-X emit=" + s.emit + " needs -march=ARCH");
+    // Without --sign the output is a plain directory: a --to given there would silently protect nothing.
+    if (s.seal.signPath.empty())
+        for (const char* option : {"--to", "--counter", "--name", "--no-encrypt", "--passphrase-file"})
+            if (app.count(option) != 0) return usageError(std::string(option) + " needs --sign");
     return -1;
 }
 

@@ -28,6 +28,7 @@ struct SealCliOptions {
     std::uint32_t counter = 0;
     std::string name = "app";
     bool noEncrypt = false;
+    std::string passphraseFile; ///< the passphrase of an encrypted signer key (first line of the file)
 };
 /// Seals `inputs` (loading the keys named in `opts`) and writes the image to `out` atomically. Returns the
 /// exit status; throws seal/crypto errors and std::runtime_error with a message (never key material).
@@ -35,6 +36,12 @@ int sealToFile(const std::vector<SealInput>& inputs, const SealCliOptions& opts,
 
 /// `mpyseal targets`: the named targets and what each implies.
 int runTargets(const std::vector<std::string>& args);
+/// The reasons a device of the named target (see `mpyseal targets`) refuses the .mpy file `mpy`, one
+/// sentence each; empty when it loads. Only the header is judged (the loader's checks). Throws
+/// std::invalid_argument for an unknown target name.
+std::vector<std::string> targetLoadProblems(std::span<const std::uint8_t> mpy, const std::string& target);
+/// The names `--target` accepts, in the order `mpyseal targets` lists them.
+std::vector<std::string> targetNames();
 /// `mpyseal check-target FILE.mpy --target NAME`: whether a device of that target loads the file.
 int runCheckTarget(const std::vector<std::string>& args);
 /// `mpyseal build SRC_DIR -o OUT_DIR [-j N] ...`

@@ -8,6 +8,7 @@
 #include "mpyseal/common/AtomicFile.h"
 #include "mpyseal/crypto/Error.h"
 #include "mpyseal/crypto/Keys.h"
+#include "mpyseal/mpy/MpyReader.h"
 #include "mpyseal/seal/Seal.h"
 
 #include <CLI/CLI.hpp>
@@ -85,11 +86,30 @@ crypto::PublicKey loadPublic(const std::string& path) {
     }
 }
 
-crypto::PrivateKey loadPrivate(const std::string& path) {
+/// The passphrase in the first line of `path` (like openssl's `-passin file:`), in a wiped buffer.
+SecretBytes readPassphrase(const std::string& path) {
+    SecretBytes data = readSecretFile(path);
+    const std::string_view text = crypto::asText(data);
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    SecretBytes line(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(end));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) throw std::runtime_error(path + ": the passphrase file's first line is empty");
+    return line;
+}
+
+/// Parses a private key file, encrypted PKCS#8 included when `passphraseFile` is given.
+crypto::PrivateKey loadPrivate(const std::string& path, const std::string& passphraseFile = {}) {
+    std::optional<SecretBytes> passphrase;
+    if (!passphraseFile.empty()) passphrase = readPassphrase(passphraseFile);
     try {
-        return crypto::PrivateKey::parse(readSecretFile(path));
+        const SecretBytes data = readSecretFile(path);
+        if (passphrase) return crypto::PrivateKey::parse(data, crypto::asText(*passphrase));
+        return crypto::PrivateKey::parse(data);
     } catch (const crypto::Error& e) {
-        throw std::runtime_error(path + ": " + e.what());
+        const bool needsPassphrase =
+            std::string_view(e.what()).find("passphrase is required") != std::string_view::npos;
+        throw std::runtime_error(path + ": " + e.what() +
+                                 (needsPassphrase ? " (give --passphrase-file)" : ""));
     }
 }
 
@@ -131,6 +151,9 @@ int keygen(const std::vector<std::string>& args) {
     app.add_option("-o,--output", out, "Private key file (PEM PKCS#8, or the product key file), mode 0600")
         ->required();
     app.add_option("--pub", pub, "Also write the public key (PEM SubjectPublicKeyInfo)");
+    std::string passphraseFile;
+    app.add_option("--passphrase-file", passphraseFile,
+                   "Encrypt the private key (PKCS#8 PBES2, AES-256-CBC) with the first line of this file");
     if (const int rc = parse(app, args); rc >= 0) return rc;
 
     const bool signer = role == "signer";
@@ -143,8 +166,11 @@ int keygen(const std::vector<std::string>& args) {
         return 2;
     }
     if (type == "aes-256") {
-        if (!pub.empty()) {
-            std::fputs("mpyseal keygen: an aes-256 product key has no public key (--pub)\n", stderr);
+        if (!pub.empty() || !passphraseFile.empty()) {
+            std::fputs(!pub.empty() ? "mpyseal keygen: an aes-256 product key has no public key (--pub)\n"
+                                    : "mpyseal keygen: an aes-256 product key file is not encrypted; keep it "
+                                      "in a protected store (--passphrase-file is for PEM keys)\n",
+                       stderr);
             return 2;
         }
         writeSecret(out, seal::ProductKey::generate().toFile());
@@ -152,14 +178,19 @@ int keygen(const std::vector<std::string>& args) {
                      hexId(seal::ProductKey::parseFile(readSecretFile(out)).keyId()).c_str());
         return 0;
     }
+    std::optional<SecretBytes> passphrase; // read first: a typo should not cost an RSA key generation
+    if (!passphraseFile.empty()) passphrase = readPassphrase(passphraseFile);
     const crypto::PrivateKey key = type == "ec-p256"    ? crypto::PrivateKey::generateEcP256()
                                    : type == "rsa-2048" ? crypto::PrivateKey::generateRsa(2048)
                                                         : crypto::PrivateKey::generateRsa(3072);
-    writeSecret(out, key.toPkcs8Pem());
+    if (!passphrase)
+        writeSecret(out, key.toPkcs8Pem());
+    else
+        writeSecret(out, key.toEncryptedPkcs8Pem(crypto::asText(*passphrase)));
     const crypto::PublicKey publicKey = key.publicKey();
     if (!pub.empty()) writePublic(pub, publicKey.toPem());
-    std::fprintf(stderr, "wrote %s key %s (key id %s)\n", type.c_str(), out.c_str(),
-                 hexId(seal::keyIdOf(publicKey)).c_str());
+    std::fprintf(stderr, "wrote %s%s key %s (key id %s)\n", passphrase ? "encrypted " : "", type.c_str(),
+                 out.c_str(), hexId(seal::keyIdOf(publicKey)).c_str());
     return 0;
 }
 
@@ -199,6 +230,27 @@ std::vector<InputFile> collectInput(const fs::path& input) {
     return files;
 }
 
+/// Refuses, before anything is signed, a module that no device would load: every .mpy entry must pass the
+/// validating reader (v5 or v6), and with a target its header must suit that firmware.
+void checkModules(const std::vector<InputFile>& files, const std::string& input, const std::string& target) {
+    for (const InputFile& f : files) {
+        if (f.kind != seal::EntryKind::Module) continue;
+        const std::string where = fs::is_directory(input) ? (fs::path(input) / f.path).string() : input;
+        try {
+            (void)mpy::readMpy(f.data);
+        } catch (const mpy::MpyFormatError& e) {
+            throw std::runtime_error(where + ": not a valid .mpy file: " + e.what());
+        }
+        if (target.empty()) continue;
+        const std::vector<std::string> problems = targetLoadProblems(f.data, target);
+        if (!problems.empty()) {
+            std::string message = where + ": a " + target + " device would refuse it:";
+            for (const std::string& p : problems) message += "\n  - " + p;
+            throw std::runtime_error(message);
+        }
+    }
+}
+
 int sealCommand(const std::vector<std::string>& args) {
     CLI::App app{"Seal .mpy files into a signed (and encrypted) image.", "mpyseal seal"};
     std::string input, out, signPath, name = "app";
@@ -213,6 +265,10 @@ int sealCommand(const std::vector<std::string>& args) {
     app.add_option("--counter", counter, "Security counter (rollback protection), default 0");
     app.add_option("--name", name, "Image name stored in the header (1..64 printable ASCII), default 'app'");
     app.add_flag("--no-encrypt", noEncrypt, "Sign only: the entries stay readable");
+    std::string target, passphraseFile;
+    app.add_option("--target", target, "Check that every .mpy loads on this target (see 'mpyseal targets')")
+        ->check(CLI::IsMember(targetNames()));
+    app.add_option("--passphrase-file", passphraseFile, "Passphrase of an encrypted --sign key (first line)");
     if (const int rc = parse(app, args); rc >= 0) return rc;
     if (noEncrypt != to.empty()) { // exactly one of: recipients, or --no-encrypt
         std::fputs(noEncrypt ? "mpyseal seal: --no-encrypt takes no --to recipients\n"
@@ -222,9 +278,10 @@ int sealCommand(const std::vector<std::string>& args) {
     }
 
     const std::vector<InputFile> files = collectInput(input);
+    checkModules(files, input, target);
     std::vector<SealInput> inputs;
     for (const InputFile& f : files) inputs.push_back({f.path, f.kind == seal::EntryKind::Module, f.data});
-    return sealToFile(inputs, {signPath, to, counter, name, noEncrypt}, out);
+    return sealToFile(inputs, {signPath, to, counter, name, noEncrypt, passphraseFile}, out);
 }
 
 // --- verify / inspect / open -----------------------------------------------------------------------
@@ -283,6 +340,93 @@ int inspectCommand(const std::vector<std::string>& args) {
     return 0;
 }
 
+/// Writes entries below a directory without ever following a symbolic link beneath it: openImage already
+/// refused '..' and absolute paths, but a link planted in the output directory (lib -> /etc) would still
+/// redirect a plain path-based write. Each directory is opened relative to its parent with O_NOFOLLOW, and
+/// each file goes to a fresh temporary name (O_EXCL) that is renamed over the target, so a link at the final
+/// name is replaced, not followed. Files are 0600 and new directories 0700: this is the plaintext the image
+/// protected.
+class ExtractionRoot {
+  public:
+    explicit ExtractionRoot(const std::string& dir) : name_(dir) {
+        fs::create_directories(dir);
+        fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + dir);
+    }
+    ExtractionRoot(const ExtractionRoot&) = delete;
+    ExtractionRoot& operator=(const ExtractionRoot&) = delete;
+    ~ExtractionRoot() { ::close(fd_); }
+
+    void write(std::string_view path, seal::ByteView data) {
+        int dirFd = ::dup(fd_);
+        if (dirFd < 0) throw std::system_error(errno, std::generic_category(), "dup");
+        std::size_t start = 0;
+        try {
+            for (std::size_t slash; (slash = path.find('/', start)) != std::string_view::npos;
+                 start = slash + 1) {
+                const std::string component(path.substr(start, slash - start));
+                const std::string shown = name_ + "/" + std::string(path.substr(0, slash));
+                int next =
+                    ::openat(dirFd, component.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0 && errno == ENOENT) {
+                    if (::mkdirat(dirFd, component.c_str(), 0700) != 0 && errno != EEXIST)
+                        throw std::system_error(errno, std::generic_category(), "cannot create " + shown);
+                    next =
+                        ::openat(dirFd, component.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                }
+                if (next < 0) {
+                    if (errno == ELOOP || errno == ENOTDIR)
+                        throw std::runtime_error(shown +
+                                                 " is a symbolic link or not a directory; refusing to "
+                                                 "write through it");
+                    throw std::system_error(errno, std::generic_category(), "cannot open " + shown);
+                }
+                ::close(dirFd);
+                dirFd = next;
+            }
+            writeFileIn(dirFd, std::string(path.substr(start)), name_ + "/" + std::string(path), data);
+        } catch (...) {
+            ::close(dirFd);
+            throw;
+        }
+        ::close(dirFd);
+    }
+
+  private:
+    static void writeFileIn(int dirFd, const std::string& file, const std::string& shown,
+                            seal::ByteView data) {
+        std::string temp;
+        int fd = -1;
+        for (unsigned attempt = 0; fd < 0; ++attempt) {
+            temp = "." + file + ".mpyseal-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
+            fd = ::openat(dirFd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+            if (fd < 0 && (errno != EEXIST || attempt > 100))
+                throw std::system_error(errno, std::generic_category(),
+                                        "cannot create a file beside " + shown);
+        }
+        std::size_t done = 0;
+        while (done < data.size()) {
+            const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const int err = errno;
+                ::close(fd);
+                ::unlinkat(dirFd, temp.c_str(), 0);
+                throw std::system_error(err, std::generic_category(), "cannot write " + shown);
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        if (::close(fd) != 0 || ::renameat(dirFd, temp.c_str(), dirFd, file.c_str()) != 0) {
+            const int err = errno;
+            ::unlinkat(dirFd, temp.c_str(), 0);
+            throw std::system_error(err, std::generic_category(), "cannot write " + shown);
+        }
+    }
+
+    std::string name_;
+    int fd_ = -1;
+};
+
 int openCommand(const std::vector<std::string>& args) {
     CLI::App app{"Verify, decrypt and extract an image (for the key holder's debugging).", "mpyseal open"};
     std::string image, outDir;
@@ -293,6 +437,8 @@ int openCommand(const std::vector<std::string>& args) {
     app.add_option("--key", keyPaths, "Device private key (PEM) or product key file (repeatable)");
     app.add_option("--min-counter", minimum, "Refuse images whose security counter is below N (default 0)");
     app.add_option("-o,--output", outDir, "Directory to extract the entries into")->required();
+    std::string passphraseFile;
+    app.add_option("--passphrase-file", passphraseFile, "Passphrase of encrypted --key files (first line)");
     if (const int rc = parse(app, args); rc >= 0) return rc;
 
     const std::vector<crypto::PublicKey> trusted = loadTrusted(trust);
@@ -304,21 +450,14 @@ int openCommand(const std::vector<std::string>& args) {
             ring.products.push_back(std::make_unique<seal::ProductKey>(seal::ProductKey::parseFile(data)));
             keys.push_back(ring.products.back().get());
         } else {
-            ring.privates.push_back(std::make_unique<crypto::PrivateKey>(loadPrivate(path)));
+            ring.privates.push_back(std::make_unique<crypto::PrivateKey>(loadPrivate(path, passphraseFile)));
             keys.push_back(ring.privates.back().get());
         }
     }
     const Bytes bytes = readPublicFile(image, kMaxImageFile);
     const seal::OpenedImage opened = seal::openImage(bytes, trusted, keys, minimum);
-    // Entry paths were checked by openImage (relative, no '..'), so they stay inside outDir. Files are
-    // written 0600: they are the plaintext the image protected.
-    for (const seal::Entry& e : opened.entries()) {
-        const fs::path target = fs::path(outDir) / e.path;
-        fs::create_directories(target.parent_path());
-        if (fs::is_symlink(target))
-            throw std::runtime_error(target.string() + " is a symbolic link; refusing");
-        common::writeFileAtomically(target, e.data, 0600);
-    }
+    ExtractionRoot root(outDir);
+    for (const seal::Entry& e : opened.entries()) root.write(e.path, e.data);
     std::fprintf(stderr, "opened %s: %zu entr%s written to %s\n", image.c_str(), opened.entries().size(),
                  opened.entries().size() == 1 ? "y" : "ies", outDir.c_str());
     return 0;
@@ -339,7 +478,7 @@ template <class F> int guarded(const char* verb, F&& f) {
 } // namespace
 
 int sealToFile(const std::vector<SealInput>& inputs, const SealCliOptions& opts, const std::string& out) {
-    const crypto::PrivateKey signer = loadPrivate(opts.signPath);
+    const crypto::PrivateKey signer = loadPrivate(opts.signPath, opts.passphraseFile);
     KeyRing ring;
     std::vector<seal::RecipientKey> recipients;
     for (const std::string& path : opts.to) {

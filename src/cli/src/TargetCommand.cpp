@@ -6,7 +6,10 @@
 
 #include "mpyseal/common/AtomicFile.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -40,7 +43,62 @@ const TargetPreset* findTarget(const std::string& name) {
     return nullptr;
 }
 
+/// The reasons a device of `preset` refuses the .mpy `bytes` (empty: it loads).
+std::vector<std::string> problemsFor(std::span<const std::uint8_t> bytes, const TargetPreset& preset) {
+    std::vector<std::string> problems;
+    if (bytes.size() < 4 || bytes[0] != 'M') {
+        problems.push_back("not a .mpy file (it does not start with 'M')");
+    } else {
+        int version = bytes[1];
+        int flags = bytes[2];
+        int bits = bytes[3];
+        if (version != preset.mpyVersion) {
+            problems.push_back(".mpy version " + std::to_string(version) + ", but " + preset.name +
+                               " firmware loads only version " + std::to_string(preset.mpyVersion) +
+                               " (recompile with --target " + preset.name + ")");
+        } else if (version == 5) {
+            bool fileUnicode = flags & 2, fileCache = flags & 1;
+            if (fileUnicode != preset.unicode)
+                problems.push_back(std::string("unicode flag: the file was compiled ") +
+                                   (fileUnicode ? "with" : "without") + " unicode strings, the firmware " +
+                                   (preset.unicode ? "has" : "lacks") + " them (use " +
+                                   (preset.unicode ? "-municode" : "-mno-unicode") + ")");
+            if (fileCache != preset.cacheLookup)
+                problems.push_back(std::string("map-lookup cache flag: the file ") +
+                                   (fileCache ? "has" : "lacks") + " cache bytes, the firmware " +
+                                   (preset.cacheLookup ? "expects" : "does not expect") + " them (" +
+                                   (preset.cacheLookup ? "add" : "drop") + " -mcache-lookup-bc)");
+            if (flags >> 2)
+                problems.push_back("the file contains native code for architecture " +
+                                   std::to_string(flags >> 2));
+        } else if (version == 6) {
+            if (flags & 0x40) problems.push_back("the file needs RV32 architecture flags");
+            if ((flags >> 2) & 0x0f)
+                problems.push_back("the file contains native code for architecture " +
+                                   std::to_string((flags >> 2) & 0x0f));
+        }
+        if (bits > preset.smallIntBits)
+            problems.push_back("the file assumes " + std::to_string(bits) +
+                               "-bit small ints, the firmware has " + std::to_string(preset.smallIntBits) +
+                               " (use -msmall-int-bits=" + std::to_string(preset.smallIntBits) + ")");
+    }
+    return problems;
+}
+
 } // namespace
+
+std::vector<std::string> targetNames() {
+    std::vector<std::string> names;
+    for (const auto& t : kTargets) names.emplace_back(t.name);
+    return names;
+}
+
+std::vector<std::string> targetLoadProblems(std::span<const std::uint8_t> mpy, const std::string& target) {
+    const TargetPreset* preset = findTarget(target);
+    if (preset == nullptr)
+        throw std::invalid_argument("unknown target '" + target + "' (see 'mpyseal targets')");
+    return problemsFor(mpy, *preset);
+}
 
 int runTargets(const std::vector<std::string>& args) {
     if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
@@ -95,43 +153,8 @@ int runCheckTarget(const std::vector<std::string>& args) {
         std::fprintf(stderr, "mpyseal check-target: %s\n", e.what());
         return 1;
     }
-    std::vector<std::string> problems;
-    if (bytes.size() < 4 || bytes[0] != 'M') {
-        problems.push_back("not a .mpy file (it does not start with 'M')");
-    } else {
-        int version = static_cast<unsigned char>(bytes[1]);
-        int flags = static_cast<unsigned char>(bytes[2]);
-        int bits = static_cast<unsigned char>(bytes[3]);
-        if (version != preset->mpyVersion) {
-            problems.push_back(".mpy version " + std::to_string(version) + ", but " + preset->name +
-                               " firmware loads only version " + std::to_string(preset->mpyVersion) +
-                               " (recompile with --target " + preset->name + ")");
-        } else if (version == 5) {
-            bool fileUnicode = flags & 2, fileCache = flags & 1;
-            if (fileUnicode != preset->unicode)
-                problems.push_back(std::string("unicode flag: the file was compiled ") +
-                                   (fileUnicode ? "with" : "without") + " unicode strings, the firmware " +
-                                   (preset->unicode ? "has" : "lacks") + " them (use " +
-                                   (preset->unicode ? "-municode" : "-mno-unicode") + ")");
-            if (fileCache != preset->cacheLookup)
-                problems.push_back(std::string("map-lookup cache flag: the file ") +
-                                   (fileCache ? "has" : "lacks") + " cache bytes, the firmware " +
-                                   (preset->cacheLookup ? "expects" : "does not expect") + " them (" +
-                                   (preset->cacheLookup ? "add" : "drop") + " -mcache-lookup-bc)");
-            if (flags >> 2)
-                problems.push_back("the file contains native code for architecture " +
-                                   std::to_string(flags >> 2));
-        } else if (version == 6) {
-            if (flags & 0x40) problems.push_back("the file needs RV32 architecture flags");
-            if ((flags >> 2) & 0x0f)
-                problems.push_back("the file contains native code for architecture " +
-                                   std::to_string((flags >> 2) & 0x0f));
-        }
-        if (bits > preset->smallIntBits)
-            problems.push_back("the file assumes " + std::to_string(bits) +
-                               "-bit small ints, the firmware has " + std::to_string(preset->smallIntBits) +
-                               " (use -msmall-int-bits=" + std::to_string(preset->smallIntBits) + ")");
-    }
+    const std::vector<std::string> problems =
+        problemsFor(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), *preset);
     if (problems.empty()) {
         std::printf("%s: loads on %s\n", file.c_str(), preset->name);
         return 0;

@@ -109,3 +109,147 @@ TEST_F(SealCommandTest, FailingBuildWritesNoImage) {
     EXPECT_NE(r.err.find("SyntaxError: invalid syntax"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(img));
 }
+
+TEST_F(SealCommandTest, OpenNeverWritesThroughALinkInTheOutputDirectory) {
+    const std::string img = (tmp_ / "app.img").string();
+    ASSERT_EQ(
+        mpyseal({"build", src_.string(), "-o", img, "--sign", key("signer.pem"), "--to", key("product.key")})
+            .status,
+        0);
+    // out/app -> elsewhere: the entry app/core.mpy must not land in `elsewhere`
+    const fs::path out = tmp_ / "out", elsewhere = tmp_ / "elsewhere";
+    fs::create_directories(out);
+    fs::create_directories(elsewhere);
+    fs::create_directory_symlink(elsewhere, out / "app");
+    RunResult r = mpyseal(
+        {"open", img, "--trust", key("signer.pub.pem"), "--key", key("product.key"), "-o", out.string()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::is_empty(elsewhere));
+
+    // a link at a file's own name is replaced by the file, and its target is left alone
+    fs::remove(out / "app");
+    writeText(tmp_ / "victim.txt", "unchanged");
+    fs::create_symlink(tmp_ / "victim.txt", out / "main.py");
+    r = mpyseal(
+        {"open", img, "--trust", key("signer.pub.pem"), "--key", key("product.key"), "-o", out.string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(readAll(tmp_ / "victim.txt"), "unchanged");
+    EXPECT_FALSE(fs::is_symlink(out / "main.py"));
+    EXPECT_EQ(readAll(out / "main.py"), "import app.core\napp.core.run()\n");
+    struct stat st {};
+    ASSERT_EQ(stat((out / "app/core.mpy").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    ASSERT_EQ(stat((out / "app").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST_F(SealCommandTest, SealRefusesModulesNoDeviceWouldLoad) {
+    const fs::path mpyDir = tmp_ / "compiled";
+    fs::create_directories(mpyDir);
+    ASSERT_EQ(runMpyseal({"compile", "-o", (mpyDir / "core.mpy").string(), "app/core.py"}, src_).status, 0);
+    const std::string img = (tmp_ / "c.img").string();
+    // a v6 module is fine by itself, but not for a QuecPython (v5) device
+    EXPECT_EQ(
+        mpyseal({"seal", mpyDir.string(), "-o", img, "--sign", key("signer.pem"), "--no-encrypt"}).status, 0);
+    fs::remove(img);
+    RunResult r = mpyseal({"seal", mpyDir.string(), "-o", img, "--sign", key("signer.pem"), "--no-encrypt",
+                           "--target", "quecpython"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("a quecpython device would refuse it"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(".mpy version 6"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(img));
+    ASSERT_EQ(
+        runMpyseal({"compile", "--target", "quecpython", "-o", (mpyDir / "core.mpy").string(), "app/core.py"},
+                   src_)
+            .status,
+        0);
+    r = mpyseal({"seal", mpyDir.string(), "-o", img, "--sign", key("signer.pem"), "--no-encrypt", "--target",
+                 "quecpython"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    fs::remove(img);
+    // an unknown target is a usage error
+    EXPECT_EQ(mpyseal({"seal", mpyDir.string(), "-o", img, "--sign", key("signer.pem"), "--no-encrypt",
+                       "--target", "esp8266-1.0"})
+                  .status,
+              2);
+    // a truncated module is refused with the reader's reason, before anything is signed
+    const std::string bytes = readAll(mpyDir / "core.mpy");
+    std::ofstream(mpyDir / "core.mpy", std::ios::binary | std::ios::trunc)
+        << bytes.substr(0, bytes.size() - 3);
+    r = mpyseal({"seal", mpyDir.string(), "-o", img, "--sign", key("signer.pem"), "--no-encrypt"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("core.mpy: not a valid .mpy file"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(img));
+}
+
+TEST_F(SealCommandTest, SealingOptionsWithoutSignAreUsageErrors) {
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{"--to", key("product.key")}, {"--counter", "3"}, {"--no-encrypt"}}) {
+        std::vector<std::string> args{"build", src_.string(), "-o", (tmp_ / "plain").string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const RunResult r = mpyseal(args);
+        EXPECT_EQ(r.status, 2) << extra[0];
+        EXPECT_NE(r.err.find("needs --sign"), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(tmp_ / "plain"));
+    }
+}
+
+TEST_F(SealCommandTest, PassphraseProtectedSignerKey) {
+    writeText(tmp_ / "pass.txt", "correct horse battery staple\n");
+    writeText(tmp_ / "wrong.txt", "correct horse battery stable\n");
+    ASSERT_EQ(mpyseal({"keygen", "signer", "--type", "ec-p256", "-o", key("locked.pem"), "--pub",
+                       key("locked.pub.pem"), "--passphrase-file", key("pass.txt")})
+                  .status,
+              0);
+    EXPECT_EQ(readAll(tmp_ / "locked.pem").rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----", 0), 0u);
+    // openssl, an independent reader, decrypts it with the same passphrase to the public key we wrote
+    const std::string derived = (tmp_ / "derived.pub.pem").string();
+    const std::string cmd = "openssl pkey -in '" + key("locked.pem") + "' -passin 'file:" + key("pass.txt") +
+                            "' -pubout -out '" + derived + "' 2>/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    EXPECT_EQ(readAll(derived), readAll(tmp_ / "locked.pub.pem"));
+
+    const std::string img = (tmp_ / "locked.img").string();
+    RunResult r = mpyseal({"build", src_.string(), "-o", img, "--sign", key("locked.pem"), "--no-encrypt"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("--passphrase-file"), std::string::npos) << r.err;
+    r = mpyseal({"build", src_.string(), "-o", img, "--sign", key("locked.pem"), "--no-encrypt",
+                 "--passphrase-file", key("wrong.txt")});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("wrong passphrase"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("stable"), std::string::npos) << "the passphrase must not be echoed";
+    EXPECT_FALSE(fs::exists(img));
+    r = mpyseal({"build", src_.string(), "-o", img, "--sign", key("locked.pem"), "--no-encrypt",
+                 "--passphrase-file", key("pass.txt")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(mpyseal({"verify", img, "--trust", key("locked.pub.pem")}).status, 0);
+}
+
+TEST_F(SealCommandTest, PassphraseProtectedDeviceKeyOpens) {
+    writeText(tmp_ / "pass.txt", "device secret\r\n");
+    ASSERT_EQ(mpyseal({"keygen", "device", "--type", "ec-p256", "-o", key("dev-locked.pem"), "--pub",
+                       key("dev-locked.pub.pem"), "--passphrase-file", key("pass.txt")})
+                  .status,
+              0);
+    const std::string img = (tmp_ / "d.img").string();
+    ASSERT_EQ(mpyseal({"build", src_.string(), "-o", img, "--sign", key("signer.pem"), "--to",
+                       key("dev-locked.pub.pem")})
+                  .status,
+              0);
+    const fs::path out = tmp_ / "opened";
+    RunResult r = mpyseal(
+        {"open", img, "--trust", key("signer.pub.pem"), "--key", key("dev-locked.pem"), "-o", out.string()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("passphrase is required"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out / "main.py"));
+    r = mpyseal({"open", img, "--trust", key("signer.pub.pem"), "--key", key("dev-locked.pem"),
+                 "--passphrase-file", key("pass.txt"), "-o", out.string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(readAll(out / "data/config.json"), "{\"rate\": 5}\n");
+    // a product key file has no passphrase form
+    r = mpyseal(
+        {"keygen", "device", "--type", "aes-256", "-o", key("p2.key"), "--passphrase-file", key("pass.txt")});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_FALSE(fs::exists(tmp_ / "p2.key"));
+}
