@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev ccache pkg-config
           libgtest-dev libgmock-dev libbenchmark-dev libfmt-dev libcli11-dev libgmp-dev
           libmbedtls-dev openssl
-          nlohmann-json3-dev python3-cryptography-vectors)
+          nlohmann-json3-dev python3-cryptography python3-cryptography-vectors)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
