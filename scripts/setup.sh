@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake ninja-build g++ clang libclang-rt-14-dev ccache pkg-config
+packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev ccache pkg-config
           libgtest-dev libgmock-dev libbenchmark-dev libfmt-dev libcli11-dev libgmp-dev
           libmbedtls-dev openssl
           nlohmann-json3-dev python3-cryptography python3-cryptography-vectors)

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
+# 0. Formatting: the committed .clang-format, checked (not applied) on every C++ file.
+find src tests bench \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 clang-format --dry-run -Werror
+
 # 1. Fuzz smoke runs under ASan + UBSan (clang/libFuzzer). FUZZ_SECONDS per target (default 20).
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPYSEAL_FUZZ=ON -DMPYSEAL_SANITIZE=ON \

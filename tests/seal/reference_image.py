@@ -373,6 +373,8 @@ def parse_image(raw: bytes) -> Image:
         key_id = raw[pos + 4 : pos + RECORD_PREFIX]
         if (kind, key_id) in seen:
             raise SealError("two recipient records with the same kind and key id")
+        if recipients and (kind, key_id) < (recipients[-1].kind, recipients[-1].key_id):
+            raise SealError("recipient records out of order (§3.3: ascending kind, key id)")
         seen.add((kind, key_id))
         pos += RECORD_PREFIX
         if pos + body_len > len(raw):
@@ -550,10 +552,14 @@ def check_paths(paths: list[str]) -> None:
                 raise SealError(f"path {path!r}: empty component")
             if comp in (b".", b".."):
                 raise SealError(f"path {path!r}: '.' or '..' component")
-    if len(set(paths)) != len(paths):
-        raise SealError("two entries have the same path")
-    known = set(paths)
-    for path in paths:
+            if comp.endswith((b".", b" ")):
+                raise SealError(f"path {path!r}: a component ends in '.' or ' '")
+    # §6: compared with ASCII case folded (str.lower would also fold non-ASCII, but paths are ASCII)
+    folded = [p.lower() for p in paths]
+    if len(set(folded)) != len(folded):
+        raise SealError("two entries have the same path, ignoring case")
+    known = set(folded)
+    for path in folded:
         parts = path.split("/")
         for i in range(1, len(parts)):
             prefix = "/".join(parts[:i])
@@ -590,6 +596,10 @@ def parse_entry_table(table: bytes) -> list[Entry]:
         pos += data_len
         if not _printable(path_raw):
             raise SealError("entry table: path is not printable ASCII")
+        if kind == ENTRY_MODULE and not path_raw.endswith(b".mpy"):
+            raise SealError("entry table: a module's path must end in .mpy")
+        if entries and path_raw <= entries[-1].path.encode("ascii"):
+            raise SealError("entry table: entries out of order (§6: ascending path bytes)")
         entries.append(Entry(kind, path_raw.decode("ascii"), data))
     if pos != len(table):
         raise SealError("entry table: bytes after the last entry")
@@ -602,7 +612,9 @@ def build_entry_table(entries: list[Entry]) -> bytes:
         raise SealError("an image has 1..4096 entries")
     check_paths([e.path for e in entries])
     out = [struct.pack("<I", len(entries))]
-    for e in entries:
+    for e in sorted(entries, key=lambda e: e.path.encode("ascii")):  # §6: ascending path bytes
+        if e.kind == ENTRY_MODULE and not e.path.endswith(".mpy"):
+            raise SealError("a module's path must end in .mpy")
         if e.kind not in (ENTRY_MODULE, ENTRY_DATA):
             raise SealError("entry kind must be 1 (module) or 2 (data)")
         path = e.path.encode("ascii")
@@ -667,7 +679,8 @@ def seal_image(
             if (kind, key_id) in seen:
                 raise SealError("the same recipient twice")
             seen.add((kind, key_id))
-            records.append(record)
+            records.append((kind, key_id, record))
+        records = [record for _, _, record in sorted(records)]  # §3.3: ascending (kind, key id)
         nonce = os.urandom(12)
         payload_alg = PAYLOAD_AES256GCM
         payload_len = len(table) + 16

@@ -398,7 +398,8 @@ class ExtractionRoot {
         std::string temp;
         int fd = -1;
         for (unsigned attempt = 0; fd < 0; ++attempt) {
-            temp = "." + file + ".mpyseal-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
+            // short, so that a 255-byte entry name still leaves room for it
+            temp = ".mpyseal-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
             fd = ::openat(dirFd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
             if (fd < 0 && (errno != EEXIST || attempt > 100))
                 throw std::system_error(errno, std::generic_category(),

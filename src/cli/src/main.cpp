@@ -11,22 +11,23 @@
 namespace {
 
 void printUsage() {
-    std::fputs("usage: mpyseal <command> [options]\n"
-               "\n"
-               "commands:\n"
-               "  compile [mpy-cross options] FILE.py   compile one file to .mpy (mpy-cross compatible)\n"
-               "  build SRC_DIR -o OUT_DIR [-j N]       compile a whole app tree\n"
-               "  dis FILE.mpy                          disassemble a .mpy file\n"
-               "  targets                               list the named targets (--target NAME)\n"
-               "  check-target FILE.mpy --target NAME   tell whether a device of that target loads FILE\n"
-               "  keygen signer|device --type T -o KEY  make a signer or device key (see docs/sealed-format.md)\n"
-               "  seal INPUT -o IMG --sign KEY --to R   seal .mpy files into a signed, encrypted image\n"
-               "  verify IMG --trust PUB.pem            check an image's signature and counter\n"
-               "  inspect IMG                           print an image's header (no keys)\n"
-               "  open IMG --trust PUB --key KEY -o DIR verify, decrypt and extract an image\n"
-               "\n"
-               "Invoked as 'mpy-cross' (e.g. through a symlink) it takes mpy-cross's command line.\n",
-               stdout);
+    std::fputs(
+        "usage: mpyseal <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  compile [mpy-cross options] FILE.py   compile one file to .mpy (mpy-cross compatible)\n"
+        "  build SRC_DIR -o OUT_DIR [-j N]       compile a whole app tree\n"
+        "  dis FILE.mpy                          disassemble a .mpy file\n"
+        "  targets                               list the named targets (--target NAME)\n"
+        "  check-target FILE.mpy --target NAME   tell whether a device of that target loads FILE\n"
+        "  keygen signer|device --type T -o KEY  make a signer or device key (see docs/sealed-format.md)\n"
+        "  seal INPUT -o IMG --sign KEY --to R   seal .mpy files into a signed, encrypted image\n"
+        "  verify IMG --trust PUB.pem            check an image's signature and counter\n"
+        "  inspect IMG                           print an image's header (no keys)\n"
+        "  open IMG --trust PUB --key KEY -o DIR verify, decrypt and extract an image\n"
+        "\n"
+        "Invoked as 'mpy-cross' (e.g. through a symlink) it takes mpy-cross's command line.\n",
+        stdout);
 }
 
 } // namespace

@@ -247,17 +247,15 @@ template <class A> double parseImpl(std::string_view text) {
 /// Renders an `digits`-digit mantissa with decimal exponent `e` (value = 0.ddd * 10^(e+1)) in repr style.
 std::string formatDigits(uint64_t mantissa, int digits, int e, bool alwaysDecimal) {
     uint64_t limit = 1;
-    for (int i = 0; i < digits; ++i)
-        limit *= 10;         // digits <= 19: 10^19 < 2^64
-    if (mantissa >= limit) { // rounding carried into one more digit
+    for (int i = 0; i < digits; ++i) limit *= 10; // digits <= 19: 10^19 < 2^64
+    if (mantissa >= limit) {                      // rounding carried into one more digit
         mantissa /= 10;
         ++e;
     }
     std::string d = std::to_string(mantissa);
     if (d.size() < size_t(digits)) d.insert(0, size_t(digits) - d.size(), '0');
     auto stripZeros = [](std::string s) {
-        while (!s.empty() && s.back() == '0')
-            s.pop_back();
+        while (!s.empty() && s.back() == '0') s.pop_back();
         return s;
     };
     if (e >= 0 && e < 16) {
@@ -292,8 +290,7 @@ template <class A> std::string reprImpl(double value, bool alwaysDecimal) {
     int e = static_cast<int>(binaryExp * 0.3010299956639812);
     const bool atLeastOne = !(f < 1.0);
     auto powerOfTen = [](int k) { return A::toDouble(scaleByPowerOfTen<A>(A::fromU64(1), k)); };
-    while ((f >= powerOfTen(e + (atLeastOne ? 1 : 0))) == atLeastOne)
-        e += atLeastOne ? 1 : -1;
+    while ((f >= powerOfTen(e + (atLeastOne ? 1 : 0))) == atLeastOne) e += atLeastOne ? 1 : -1;
 
     for (int digits = 16; digits <= 19; ++digits) {
         const auto scaled = scaleByPowerOfTen<A>(A::fromDouble(f), int64_t(digits) - e - 1);

@@ -4,7 +4,8 @@
 #include "Format.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
+#include <string>
 
 namespace mpyseal::seal::detail {
 namespace {
@@ -94,7 +95,6 @@ ParsedImage parseImage(ByteView image) {
     info.name.assign(name.begin(), name.end());
 
     std::uint64_t offset = kFixedHeaderSize + nameLength;
-    std::set<std::pair<int, KeyId>> seen;
     for (std::size_t i = 0; i < recipientCount; ++i) {
         const std::string which = "recipient #" + std::to_string(i + 1);
         if (offset + kRecipientPrefixSize > h)
@@ -113,8 +113,15 @@ ParsedImage parseImage(ByteView image) {
         if (offset + kRecipientPrefixSize + bodySize > h)
             fail(ErrorCode::Format, which + " runs past the header length");
         record.body = image.subspan(offset + kRecipientPrefixSize, bodySize);
-        if (!seen.insert({r[0], record.keyId}).second)
-            fail(ErrorCode::Format, which + " duplicates an earlier recipient");
+        // Records are in strictly ascending (kind, key id) order, so each image has one encoding.
+        if (!out.recipients.empty()) {
+            const RecipientRecord& previous = out.recipients.back();
+            const auto order =
+                std::tie(previous.kind, previous.keyId) <=> std::tie(record.kind, record.keyId);
+            if (order == 0) fail(ErrorCode::Format, which + " duplicates an earlier recipient");
+            if (order > 0)
+                fail(ErrorCode::Format, which + " is out of order (records are sorted by kind, then key id)");
+        }
         info.recipients.push_back({record.kind, record.keyId, bodySize});
         out.recipients.push_back(record);
         offset += kRecipientPrefixSize + bodySize;
@@ -155,15 +162,29 @@ ParsedImage parseImage(ByteView image) {
 }
 
 void checkPathSet(const std::vector<std::string_view>& paths, ErrorCode code) {
-    std::set<std::string_view> all;
-    for (std::string_view path : paths)
-        if (!all.insert(path).second) throw Error(code, "duplicate entry path '" + std::string(path) + "'");
-    for (std::string_view path : paths)
-        for (std::size_t slash = path.find('/'); slash != std::string_view::npos;
-             slash = path.find('/', slash + 1))
-            if (all.count(path.substr(0, slash)))
-                throw Error(code, "entry path '" + std::string(path.substr(0, slash)) +
-                                      "' is both a file and a directory");
+    // Compared with ASCII case folded: on a FAT or other case-insensitive device file system, 'A.py' and
+    // 'a.py' are one file, and 'Lib/x' puts a file inside the directory 'lib'.
+    auto folded = [](std::string_view path) {
+        std::string out(path);
+        for (char& c : out)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return out;
+    };
+    std::map<std::string, std::string_view> all;
+    for (std::string_view path : paths) {
+        const auto [it, inserted] = all.emplace(folded(path), path);
+        if (inserted) continue;
+        if (it->second == path) throw Error(code, "duplicate entry path '" + std::string(path) + "'");
+        throw Error(code, "entry paths '" + std::string(it->second) + "' and '" + std::string(path) +
+                              "' differ only in case");
+    }
+    for (std::string_view path : paths) {
+        const std::string key = folded(path);
+        for (std::size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', slash + 1))
+            if (const auto it = all.find(key.substr(0, slash)); it != all.end())
+                throw Error(code,
+                            "entry path '" + std::string(it->second) + "' is both a file and a directory");
+    }
 }
 
 std::vector<Entry> parseEntryTable(ByteView table) {
@@ -197,6 +218,14 @@ std::vector<Entry> parseEntryTable(ByteView table) {
         const std::string_view path(reinterpret_cast<const char*>(table.data() + offset), pathLength);
         if (const std::string problem = pathProblem(path); !problem.empty())
             fail(ErrorCode::Entries, which + ": " + problem);
+        if (const std::string problem = kindProblem(static_cast<EntryKind>(r[0]), path); !problem.empty())
+            fail(ErrorCode::Entries, which + ": " + problem);
+        // Entries are in strictly ascending bytewise path order, so each image has one encoding.
+        if (!paths.empty() && path <= paths.back())
+            fail(ErrorCode::Entries, path == paths.back()
+                                         ? "duplicate entry path '" + std::string(path) + "'"
+                                         : which + ": path '" + std::string(path) +
+                                               "' is out of order (entries are sorted by path)");
         offset += pathLength;
         entries.push_back(
             {std::string(path), static_cast<EntryKind>(r[0]), table.subspan(offset, dataLength)});

@@ -122,6 +122,11 @@ Bytes sealTable(const SecretBytes& table, const crypto::PrivateKey& signer,
             if (!seen.insert({records.back()[0], id}).second)
                 fail(ErrorCode::Usage, "the same recipient key is given twice");
         }
+        // The format stores records by ascending (kind, key id): bytes 0 and 4..36 of each record.
+        std::sort(records.begin(), records.end(), [](const Bytes& a, const Bytes& b) {
+            if (a[0] != b[0]) return a[0] < b[0];
+            return std::lexicographical_compare(a.begin() + 4, a.begin() + 36, b.begin() + 4, b.begin() + 36);
+        });
     }
     std::size_t headerSize = kFixedHeaderSize + options.name.size();
     for (const Bytes& r : records) headerSize += r.size();
@@ -252,6 +257,8 @@ SecretBytes buildTable(std::span<const InputEntry> entries) {
             fail(ErrorCode::Entries, "entry '" + e.path + "': " + problem);
         if (e.kind != EntryKind::Module && e.kind != EntryKind::Data)
             fail(ErrorCode::Usage, "entry '" + e.path + "': unknown kind");
+        if (const std::string problem = kindProblem(e.kind, e.path); !problem.empty())
+            fail(ErrorCode::Entries, "entry '" + e.path + "': " + problem);
         if (e.data.size() > kMaxPayload || total > kMaxPayload)
             fail(ErrorCode::Limit, "the entries exceed the 256 MiB payload limit");
         total += kEntryRecordSize + e.path.size() + e.data.size();
@@ -260,10 +267,15 @@ SecretBytes buildTable(std::span<const InputEntry> entries) {
     if (total + kTagSize > kMaxPayload)
         fail(ErrorCode::Limit, "the entries exceed the 256 MiB payload limit");
     checkPathSet(paths, ErrorCode::Entries);
+    std::vector<const InputEntry*> sorted; // the format stores entries by ascending path
+    for (const InputEntry& e : entries) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const InputEntry* a, const InputEntry* b) { return a->path < b->path; });
     SecretBytes table;
     table.reserve(total);
     appendU32(table, static_cast<std::uint32_t>(entries.size()));
-    for (const InputEntry& e : entries) {
+    for (const InputEntry* entry : sorted) {
+        const InputEntry& e = *entry;
         table.push_back(static_cast<std::uint8_t>(e.kind));
         table.push_back(0);
         appendU16(table, static_cast<std::uint16_t>(e.path.size()));
@@ -293,9 +305,16 @@ std::string pathProblem(std::string_view path) {
             path.substr(start, slash == std::string_view::npos ? path.npos : slash - start);
         if (part.empty()) return "empty path component";
         if (part == "." || part == "..") return "'.' and '..' are not allowed in paths";
+        // FAT and Windows drop a trailing dot or space, so 'a.' would land on 'a'
+        if (part.back() == '.' || part.back() == ' ') return "a path component may not end in '.' or ' '";
         if (slash == std::string_view::npos) break;
         start = slash + 1;
     }
+    return {};
+}
+
+std::string kindProblem(EntryKind kind, std::string_view path) {
+    if (kind == EntryKind::Module && !path.ends_with(".mpy")) return "a module entry's path must end in .mpy";
     return {};
 }
 

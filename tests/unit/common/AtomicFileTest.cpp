@@ -25,8 +25,7 @@ std::string slurp(const fs::path& p) {
 
 std::vector<std::string> listDir(const fs::path& dir) {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir))
-        names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
 }
@@ -153,11 +152,9 @@ TEST_F(AtomicFileTest, ConcurrentWritersNeverLeavePartialFiles) {
     for (int t = 0; t < 6; ++t)
         threads.emplace_back([&, t] {
             const std::string content(1000 + size_t(t) * 777, char('a' + t));
-            for (int i = 0; i < 20; ++i)
-                writeFileAtomically(p, bytes(content));
+            for (int i = 0; i < 20; ++i) writeFileAtomically(p, bytes(content));
         });
-    for (auto& t : threads)
-        t.join();
+    for (auto& t : threads) t.join();
     const std::string result = slurp(p);
     ASSERT_FALSE(result.empty());
     EXPECT_EQ(result, std::string(result.size(), result[0])); // exactly one writer's content
@@ -167,8 +164,7 @@ TEST_F(AtomicFileTest, ConcurrentWritersNeverLeavePartialFiles) {
 
 TEST_F(AtomicFileTest, ReadFileReadsBinaryContent) {
     std::string data;
-    for (int i = 0; i < 300000; ++i)
-        data.push_back(char(i * 7));
+    for (int i = 0; i < 300000; ++i) data.push_back(char(i * 7));
     writeFileAtomically(dir_ / "big", bytes(data));
     EXPECT_EQ(readFile(dir_ / "big"), data);
     writeFileAtomically(dir_ / "empty", {});

@@ -125,12 +125,23 @@ TEST_F(SealBadInput, BadEntryTablesInsideValidImages) {
         }
         return t;
     };
-    EXPECT_EQ(open(rawImage(table({"ok.mpy", "lib/ok.mpy"}))).entries().size(), 2u);
+    EXPECT_EQ(open(rawImage(table({"lib/ok.mpy", "ok.mpy"}))).entries().size(), 2u);
     expectOpenFails(ErrorCode::Entries, rawImage(table({"../evil.mpy"})), "..");
     expectOpenFails(ErrorCode::Entries, rawImage(table({"lib/../../evil.mpy"})), "..");
     expectOpenFails(ErrorCode::Entries, rawImage(table({"/boot.py"})), "absolute");
     expectOpenFails(ErrorCode::Entries, rawImage(table({"a.mpy", "a.mpy"})), "duplicate");
-    expectOpenFails(ErrorCode::Entries, rawImage(table({"lib", "lib/x.mpy"})), "file and directory");
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"lib", "lib/x.mpy"}, 2)),
+                    "both a file and a directory");
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"Lib", "lib/x.mpy"}, 2)),
+                    "both a file and a directory");
+    // one encoding per image: entries strictly ascending by path
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"ok.mpy", "lib/ok.mpy"})), "out of order");
+    // one file on a case-insensitive (FAT) device file system
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"A.mpy", "a.mpy"})), "differ only in case");
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"a./x.mpy"})), "end in '.' or ' '");
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"lib /x.mpy"})), "end in '.' or ' '");
+    expectOpenFails(ErrorCode::Entries, rawImage(table({"main.py"}, 1)), "must end in .mpy");
+    EXPECT_EQ(open(rawImage(table({"main.py"}, 2))).entries().size(), 1u);
     expectOpenFails(ErrorCode::Entries, rawImage(table({"a.mpy"}, 3)), "kind");
     crypto::Bytes trailing = table({"a.mpy"});
     trailing.push_back(0);
@@ -139,8 +150,14 @@ TEST_F(SealBadInput, BadEntryTablesInsideValidImages) {
 
 TEST_F(SealBadInput, SealerRefusesBadPaths) {
     const RecipientKey to[] = {&k.product};
-    for (std::vector<std::string> paths : std::vector<std::vector<std::string>>{
-             {"../x.mpy"}, {"/abs.mpy"}, {"a.mpy", "a.mpy"}, {"a//b.mpy"}, {"lib", "lib/x"}}) {
+    for (std::vector<std::string> paths : std::vector<std::vector<std::string>>{{"../x.mpy"},
+                                                                                {"/abs.mpy"},
+                                                                                {"a.mpy", "a.mpy"},
+                                                                                {"a//b.mpy"},
+                                                                                {"lib.mpy", "lib.mpy/x.mpy"},
+                                                                                {"B.mpy", "b.mpy"},
+                                                                                {"x.mpy."},
+                                                                                {"main.py"}}) {
         std::vector<InputEntry> entries;
         for (const std::string& p : paths) entries.push_back({p, EntryKind::Module, module});
         expectError(
@@ -158,6 +175,24 @@ TEST_F(SealBadInput, SealerRefusesBadPaths) {
     const RecipientKey twice[] = {&k.product, &k.product};
     expectError(
         ErrorCode::Usage, [&] { sealImage(one, k.ecSigner, twice); }, "duplicate recipient");
+}
+
+TEST_F(SealBadInput, RecipientRecordsOutOfOrderAreRefusedEvenWhenSigned) {
+    const InputEntry one[] = {{"a.mpy", EntryKind::Module, module}};
+    const RecipientKey to[] = {&k.product2, &k.product};
+    crypto::Bytes img = sealImage(one, k.ecSigner, to);
+    EXPECT_NO_THROW(open(img)); // the sealer sorted them
+    // swap the two 96-byte product-key records (offset 72 + name "app") and sign again
+    const std::size_t first = 72 + 3, size = 36 + 60;
+    std::swap_ranges(img.begin() + first, img.begin() + first + size, img.begin() + first + size);
+    // re-sign [0, H+P) by the raw offsets (inspectImage would refuse the reordered header)
+    const std::size_t signedEnd = (img[10] | img[11] << 8) + (img[12] | img[13] << 8 | img[14] << 16);
+    crypto::Bytes resigned(img.begin(), img.begin() + static_cast<long>(signedEnd));
+    const crypto::Bytes sig = k.ecSigner.signEs256(resigned);
+    resigned.push_back(static_cast<std::uint8_t>(sig.size()));
+    resigned.push_back(0);
+    resigned.insert(resigned.end(), sig.begin(), sig.end());
+    expectOpenFails(ErrorCode::Format, resigned, "out of order");
 }
 
 TEST_F(SealBadInput, WrongDeviceKeyUntrustedSignerAndRollback) {

@@ -20,7 +20,7 @@ void appendSignedVarint(std::vector<uint8_t>& out, int64_t value);
 
 /// Cursor over untrusted bytes. Every read checks bounds and throws MpyFormatError with `what` context.
 class ByteCursor {
-public:
+  public:
     /// `bytes` must outlive the cursor. An `offset` past the end is allowed: every read then throws.
     explicit ByteCursor(std::span<const uint8_t> bytes, size_t offset = 0) : bytes_(bytes), pos_(offset) {}
     size_t position() const { return pos_; }
@@ -32,16 +32,16 @@ public:
     int64_t readSignedVarint(const char* what);
     std::span<const uint8_t> readBytes(size_t n, const char* what);
 
-private:
+  private:
     std::span<const uint8_t> bytes_;
     size_t pos_;
 };
 
 /// The six values of a bytecode function's signature (§1.7.1).
 struct Signature {
-    uint32_t nState = 1;      ///< n_state (>= 1)
-    uint32_t nExcStack = 0;   ///< n_exc_stack
-    uint32_t scopeFlags = 0;  ///< low 4 bits: 1 generator, 2 **kwargs, 4 *args, 8 kw-only defaults dict
+    uint32_t nState = 1;     ///< n_state (>= 1)
+    uint32_t nExcStack = 0;  ///< n_exc_stack
+    uint32_t scopeFlags = 0; ///< low 4 bits: 1 generator, 2 **kwargs, 4 *args, 8 kw-only defaults dict
     uint32_t nPosArgs = 0;
     uint32_t nKwonlyArgs = 0;
     uint32_t nDefPosArgs = 0;

@@ -49,13 +49,13 @@ struct RawCode {
 
 /// A whole .mpy file.
 struct MpyFile {
-    uint8_t version = 6;      ///< header byte 1: 6 (or 5)
-    uint8_t flags = 0;        ///< header byte 2 (v6: arch/sub-version; v5: feature flags)
-    uint8_t smallIntBits = 31; ///< header byte 3
-    std::vector<std::string> qstrs;    ///< v6 module qstr table (entry 0 is the source name); v5: the id space
-                                       ///< of the 2-byte qstr operands of in-memory code (any order)
-    std::vector<Constant> constants;   ///< v6 module constant table
-    RawCode root;                      ///< top-level module code
+    uint8_t version = 6;             ///< header byte 1: 6 (or 5)
+    uint8_t flags = 0;               ///< header byte 2 (v6: arch/sub-version; v5: feature flags)
+    uint8_t smallIntBits = 31;       ///< header byte 3
+    std::vector<std::string> qstrs;  ///< v6 module qstr table (entry 0 is the source name); v5: the id space
+                                     ///< of the 2-byte qstr operands of in-memory code (any order)
+    std::vector<Constant> constants; ///< v6 module constant table
+    RawCode root;                    ///< top-level module code
     /// v6 only: the architecture-flags vuint that follows the header when bit 6 of `flags` is set (§1.3;
     /// only RV32 native code uses it). Ignored otherwise.
     uint64_t archFlags = 0;

@@ -196,6 +196,10 @@ SignedRegion signedRegion(ByteView image);
 /// Returns an empty string when valid, else the reason.
 std::string pathProblem(std::string_view path);
 
+/// Checks that an entry's kind suits its path: a module's path ends in ".mpy" (§6). Returns an empty string
+/// when it does, else the reason.
+std::string kindProblem(EntryKind kind, std::string_view path);
+
 std::string_view toString(PayloadAlgorithm);
 std::string_view toString(SignatureAlgorithm);
 std::string_view toString(RecipientKind);
