@@ -3,6 +3,7 @@
 // (Reading keys made by another implementation is covered by OpensslInteropTest and the Wycheproof tests.)
 #include "mpyseal/crypto/Keys.h"
 #include "ErrorExpect.h"
+#include "OpensslWorkspace.h"
 #include "Vectors.h"
 #include "mpyseal/crypto/Error.h"
 
@@ -221,7 +222,7 @@ std::vector<std::string> shapesOf(const std::vector<Asn1Line>& lines) {
     return shapes;
 }
 
-class EncryptedPkcs8 : public ::testing::Test {
+class EncryptedPkcs8 : public OpensslWorkspace {
   protected:
     /// A key and, made on first use (ctest runs every test in its own process), its encrypted PEM.
     struct Sample {
@@ -249,54 +250,10 @@ class EncryptedPkcs8 : public ::testing::Test {
     static const std::vector<Sample>& samples() { return *samples_; }
 
     void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "mpyseal-pkcs8-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir_ = pattern;
-        ASSERT_EQ(openssl("version"), 0) << "the openssl CLI is required (scripts/setup.sh installs it)";
+        OpensslWorkspace::SetUp();
         write("pass.txt", asBytes(kPassphrase)); // -passin file: reads the first line, no newline needed
         write("wrong.txt", asBytes(kWrongPassphrase));
     }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-    /// Runs `openssl <arguments>` inside the temporary directory; stdout and stderr go to openssl.log.
-    int openssl(const std::string& arguments) {
-        const std::string command = "cd '" + dir_.string() + "' && '" MPYSEAL_OPENSSL "' " + arguments +
-                                    " >>'" + path("openssl.log") + "' 2>&1";
-        const int status = std::system(command.c_str());
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    void mustRun(const std::string& arguments) {
-        ASSERT_EQ(openssl(arguments), 0) << "openssl " << arguments << "\n" << readText("openssl.log");
-    }
-    /// stdout of `openssl <arguments>` (stderr to openssl.log).
-    std::string output(const std::string& arguments) {
-        const std::string command = "cd '" + dir_.string() + "' && '" MPYSEAL_OPENSSL "' " + arguments +
-                                    " >'" + path("stdout.txt") + "' 2>>'" + path("openssl.log") + "'";
-        const int status = std::system(command.c_str());
-        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "openssl " << arguments << "\n"
-                                                                   << readText("openssl.log");
-        return readText("stdout.txt");
-    }
-
-    void write(const std::string& name, ByteView data) {
-        std::ofstream out(path(name), std::ios::binary);
-        out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    }
-    Bytes read(const std::string& name) const {
-        std::ifstream in(path(name), std::ios::binary);
-        return Bytes(std::istreambuf_iterator<char>(in), {});
-    }
-    std::string readText(const std::string& name) const {
-        const Bytes b = read(name);
-        return std::string(b.begin(), b.end());
-    }
-
-    fs::path dir_;
 
   private:
     static inline std::unique_ptr<std::vector<Sample>> samples_;

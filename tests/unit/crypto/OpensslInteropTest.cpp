@@ -1,6 +1,7 @@
 // Interoperability with the `openssl` command line, both ways: keys, RS256/ES256 signatures, RSA encryption
 // (PKCS#1 v1.5 and OAEP), AES modes against `openssl enc -nopad`, and the JWT example of Pycom's docs.
 #include "ErrorExpect.h"
+#include "OpensslWorkspace.h"
 #include "Vectors.h"
 #include "mpyseal/crypto/Aes.h"
 #include "mpyseal/crypto/Keys.h"
@@ -20,53 +21,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class OpensslInterop : public ::testing::Test {
+class OpensslInterop : public OpensslWorkspace {
   protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "mpyseal-crypto-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir_ = pattern;
-        ASSERT_EQ(openssl("version"), 0) << "the openssl CLI is required (scripts/setup.sh installs it)";
-    }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-    /// Runs `openssl <arguments>` inside the temporary directory; returns the exit status.
-    int openssl(const std::string& arguments) {
-        const std::string command = "cd '" + dir_.string() + "' && '" MPYSEAL_OPENSSL "' " + arguments +
-                                    " >>'" + path("openssl.log") + "' 2>&1";
-        const int status = std::system(command.c_str());
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    void mustRun(const std::string& arguments) {
-        ASSERT_EQ(openssl(arguments), 0) << "openssl " << arguments << "\n" << readText("openssl.log");
-    }
-
-    void write(const std::string& name, ByteView data) {
-        std::ofstream out(path(name), std::ios::binary);
-        out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    }
-    void write(const std::string& name, std::string_view text) { write(name, asBytes(text)); }
-    Bytes read(const std::string& name) const {
-        std::ifstream in(path(name), std::ios::binary);
-        return Bytes(std::istreambuf_iterator<char>(in), {});
-    }
-    std::string readText(const std::string& name) const {
-        const Bytes b = read(name);
-        return std::string(b.begin(), b.end());
-    }
-
     /// An openssl RSA-2048 key in PKCS#8 PEM at rsa.pem and its SPKI at rsa.pub.pem.
     void makeOpensslRsaKey() {
         mustRun("genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.pem");
         mustRun("pkey -in rsa.pem -pubout -out rsa.pub.pem");
     }
-
-    fs::path dir_;
 };
 
 Bytes bytesOf(std::string_view text) {
