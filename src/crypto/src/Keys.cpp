@@ -145,7 +145,14 @@ PublicKey& PublicKey::operator=(PublicKey&&) noexcept = default;
 PublicKey PublicKey::parse(ByteView pemOrDer) {
     auto pk = std::make_unique<PkHandle>();
     const int ret = adapter::parsePublicKey(&pk->ctx, pemOrDer);
-    if (ret != 0) throwValue("invalid public key (mbedtls error " + codeText(ret) + ")", ret);
+    if (ret == MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE) // mbedTLS 2.28 reads only uncompressed P-256 points
+        throwValue("invalid public key: a compressed EC point is not supported; convert it with 'openssl ec "
+                   "-pubin -in KEY -conv_form uncompressed -pubout'",
+                   ret);
+    if (ret != 0)
+        throwValue("invalid public key (mbedtls error " + codeText(ret) +
+                       "); expected a SubjectPublicKeyInfo or PKCS#1 RSA key, EC keys naming the curve P-256",
+                   ret);
     requireSupported(pk->ctx);
     return PublicKey(std::move(pk));
 }

@@ -280,3 +280,25 @@ TEST_F(OpensslInterop, EcdhP256MatchesOpensslDerive) {
     offCurve[64] ^= 0x01;
     EXPECT_ANY_THROW(PublicKey::fromEcP256Point(offCurve));
 }
+
+TEST_F(OpensslInterop, CompressedAndExplicitCurveEcKeysAreRefusedWithAReason) {
+    mustRun("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.pem");
+    mustRun("ec -in ec.pem -pubout -conv_form compressed -out compressed.pem");
+    mustRun("ec -in ec.pem -pubout -param_enc explicit -out explicit.pem");
+    mustRun("ec -in ec.pem -pubout -out plain.pem");
+    EXPECT_EQ(PublicKey::parse(read("plain.pem")).type(), KeyType::EcP256);
+    expectError(
+        [&] { PublicKey::parse(read("compressed.pem")); }, ErrorKind::Value,
+        "invalid public key: a compressed EC point is not supported; convert it with 'openssl ec -pubin "
+        "-in KEY -conv_form uncompressed -pubout'");
+    try {
+        PublicKey::parse(read("explicit.pem"));
+        ADD_FAILURE() << "explicit curve parameters were accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("EC keys naming the curve P-256"), std::string::npos)
+            << e.what();
+    }
+    // the advice works: openssl's conversion of the compressed file reads back as the same key
+    mustRun("ec -pubin -in compressed.pem -conv_form uncompressed -pubout -out converted.pem");
+    EXPECT_EQ(PublicKey::parse(read("converted.pem")).toDer(), PublicKey::parse(read("plain.pem")).toDer());
+}
