@@ -133,6 +133,16 @@ SecretBytes pemSecret(const char* header, const char* footer, ByteView der) {
     return out;
 }
 
+/// The SubjectPublicKeyInfo DER of a public or private key's public part.
+Bytes subjectPublicKeyInfoDer(const mbedtls_pk_context& ctx) {
+    Bytes buffer(kDerCapacity);
+    // mbedtls_pk_write_pubkey_der takes a non-const context but only reads it
+    const int n =
+        mbedtls_pk_write_pubkey_der(const_cast<mbedtls_pk_context*>(&ctx), buffer.data(), buffer.size());
+    if (n < 0) throwError(ErrorKind::Runtime, "public key encoding failed", n);
+    return Bytes(buffer.end() - n, buffer.end()); // mbedTLS writes DER at the end of the buffer
+}
+
 } // namespace
 
 // --- PublicKey ------------------------------------------------------------------------------------
@@ -168,10 +178,7 @@ std::size_t PublicKey::rsaSize() const {
 }
 
 Bytes PublicKey::toDer() const {
-    Bytes buffer(kDerCapacity);
-    const int n = mbedtls_pk_write_pubkey_der(&pk_->ctx, buffer.data(), buffer.size());
-    if (n < 0) throwError(ErrorKind::Runtime, "public key encoding failed", n);
-    return Bytes(buffer.end() - n, buffer.end()); // mbedTLS writes DER at the end of the buffer
+    return subjectPublicKeyInfoDer(pk_->ctx);
 }
 
 std::string PublicKey::toPem() const {
@@ -269,10 +276,7 @@ std::size_t PrivateKey::rsaSize() const {
 }
 
 PublicKey PrivateKey::publicKey() const {
-    Bytes buffer(kDerCapacity);
-    const int n = mbedtls_pk_write_pubkey_der(&pk_->ctx, buffer.data(), buffer.size());
-    if (n < 0) throwError(ErrorKind::Runtime, "public key encoding failed", n);
-    return PublicKey::parse(ByteView(buffer).last(static_cast<std::size_t>(n)));
+    return PublicKey::parse(subjectPublicKeyInfoDer(pk_->ctx));
 }
 
 SecretBytes PrivateKey::toPkcs8Der() const {
