@@ -110,10 +110,8 @@ class Slot {
             const started = performance.now();
             this.pending = { resolve, started, job };
             this.timer = setTimeout(() => this.kill('timeout', `timeout after ${timeoutMs} ms`), timeoutMs);
-            const files = {};
-            for (const [p, content] of Object.entries(job.files || {})) files[p] = content;
             this.worker.postMessage({
-                files, run: job.run, setup: job.setup ?? null,
+                files: job.files || {}, run: job.run, setup: job.setup ?? null,
                 heapsize: job.heapsize ?? this.options.heapsize,
                 pystack: job.pystack ?? this.options.pystack,
             });
@@ -122,29 +120,18 @@ class Slot {
 
     /** Stops the running job (its worker is replaced by a new one). */
     kill(status, error) {
-        if (!this.pending) return;
-        clearTimeout(this.timer);
-        const { resolve, started, job } = this.pending;
-        this.pending = null;
-        const stdout = Slot.readShared(this.outBuf);
-        const stderr = Slot.readShared(this.errBuf);
-        const old = this.worker;
-        old.removeAllListeners();
-        old.on('error', () => {});
-        old.terminate().catch(() => {});
-        this.spawn();
-        resolve({ name: job.name, status, stdout, stderr, error, errorType: null,
-                  ms: performance.now() - started });
+        this.finish({ status, error }, true);
     }
 
-    finish(msg, workerDied = false) {
+    /** Resolves the running job with `msg`; `replaceWorker` when its worker died or is being stopped. */
+    finish(msg, replaceWorker = false) {
         if (!this.pending) return;
         clearTimeout(this.timer);
         const { resolve, started, job } = this.pending;
         this.pending = null;
         const stdout = Slot.readShared(this.outBuf);
         const stderr = Slot.readShared(this.errBuf);
-        if (workerDied) {
+        if (replaceWorker) {
             const old = this.worker;
             old.removeAllListeners();
             old.on('error', () => {});
