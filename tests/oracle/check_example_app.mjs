@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NOT_INSTALLED, firstDifference, isInstalled, readNames } from './mpy_runner.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SKIP = 77;
@@ -35,9 +36,8 @@ for (let i = 0; i < argv.length; i++) {
 if (!mode) { console.error('check_example_app: give --reference or --mpyseal BIN'); process.exit(2); }
 
 function required() {
-    if (mode !== 'mpyseal' || !fs.existsSync(expectedFile)) return mode === 'reference';
-    const names = fs.readFileSync(expectedFile, 'utf8').split('\n').map((l) => l.split('#')[0].trim());
-    return names.includes('example_app');   // explicit: `*` covers the corpus programs only
+    // explicit: `*` covers the corpus programs only
+    return mode === 'reference' || readNames(expectedFile).has('example_app');
 }
 
 function notYet(message) {
@@ -50,12 +50,8 @@ function notYet(message) {
 }
 
 async function main() {
-    let runner;
-    try {
-        runner = await import('./mpy_runner.mjs');
-        fs.accessSync(runner.MICROPYTHON_MJS);
-    } catch {
-        console.log('SKIPPED: the WebAssembly MicroPython is not installed (run: cd tests/oracle && npm ci)');
+    if (!isInstalled()) {
+        console.log(NOT_INSTALLED);
         return SKIP;
     }
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mpyseal-example-'));
@@ -90,11 +86,9 @@ async function main() {
             return 1;
         }
         if (fromMpy.status !== 0 || String(fromMpy.stdout) !== String(fromSource.stdout)) {
-            const a = String(fromMpy.stdout).split('\n');
-            const b = String(fromSource.stdout).split('\n');
-            const i = a.findIndex((l, k) => l !== b[k]);
-            return notYet(`the compiled app behaves differently (exit ${fromMpy.status}; first different line ` +
-                          `${i + 1}: ${JSON.stringify(a[i])} vs source ${JSON.stringify(b[i])})\n${fromMpy.stderr}`);
+            const d = firstDifference(String(fromMpy.stdout), String(fromSource.stdout));
+            const where = d ? `; first different line ${d.line}: ${JSON.stringify(d.a)} vs source ${JSON.stringify(d.b)}` : '';
+            return notYet(`the compiled app behaves differently (exit ${fromMpy.status}${where})\n${fromMpy.stderr}`);
         }
         const lines = String(fromMpy.stdout).trimEnd().split('\n');
         console.log(`example app: the .mpy build prints the same ${lines.length} lines as the source; last: ${lines.at(-1)}`);

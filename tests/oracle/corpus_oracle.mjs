@@ -19,6 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NOT_INSTALLED, compareRuns, describe, firstDifference, indent, isInstalled, mpyJob, readNames, runJobs,
+         sourceJob } from './mpy_runner.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SKIP = 77;
@@ -69,52 +71,6 @@ function parseArgs(argv) {
     return a;
 }
 
-function readNames(file) {
-    if (!file || !fs.existsSync(file)) return new Set();
-    const names = new Set();
-    for (let line of fs.readFileSync(file, 'utf8').split('\n')) {
-        line = line.split('#')[0].trim();
-        if (line) names.add(line.replace(/\.py$/, ''));
-    }
-    return names;
-}
-
-function firstDifference(a, b) {
-    const al = a.split('\n');
-    const bl = b.split('\n');
-    for (let i = 0; i < Math.max(al.length, bl.length); i++) {
-        if (al[i] !== bl[i]) return { line: i + 1, a: al[i], b: bl[i] };
-    }
-    return null;
-}
-
-function describe(r) {
-    if (r.status === 'ok') return 'ok';
-    const last = (r.error || '').trimEnd().split('\n').pop();
-    return `${r.status}: ${last}`;
-}
-
-/** Compares two run results (stdout, status, traceback); returns null when equal, else a report. */
-export function compareRuns(ours, ref, labels = ['ours', 'golden']) {
-    const problems = [];
-    if (ours.status !== ref.status || (ours.error || '') !== (ref.error || '')) {
-        problems.push(`outcome: ${labels[0]} ${describe(ours)} / ${labels[1]} ${describe(ref)}`);
-        if (ours.error && ref.error && ours.status === ref.status) {
-            problems.push(`  ${labels[0]} traceback:\n${indent(ours.error)}  ${labels[1]} traceback:\n${indent(ref.error)}`);
-        }
-    }
-    if (ours.stdout !== ref.stdout) {
-        const d = firstDifference(ours.stdout, ref.stdout);
-        problems.push(`stdout differs at line ${d.line}:\n    ${labels[0]}: ${JSON.stringify(d.a)}\n` +
-                      `    ${labels[1]}: ${JSON.stringify(d.b)}`);
-    }
-    return problems.length ? problems.join('\n') : null;
-}
-
-function indent(s) {
-    return s.trimEnd().split('\n').map((l) => '    ' + l + '\n').join('');
-}
-
 /** The harness check of one golden run against expected/NAME.exp. */
 function checkAgainstExpected(name, run, expected) {
     const known = KNOWN_VM_DIFFERENCES[name];
@@ -152,15 +108,10 @@ async function main() {
         console.log(`SKIPPED: no conformance corpus at ${args.corpus}`);
         return SKIP;
     }
-    let runner;
-    try {
-        runner = await import('./mpy_runner.mjs');
-        fs.accessSync(runner.MICROPYTHON_MJS);
-    } catch (e) {
-        console.log('SKIPPED: the WebAssembly MicroPython is not installed (run: cd tests/oracle && npm ci)');
+    if (!isInstalled()) {
+        console.log(NOT_INSTALLED);
         return SKIP;
     }
-    const { runJobs, mpyJob, sourceJob } = runner;
 
     let names = fs.readdirSync(programsDir).filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3)).sort();
     const all = names;

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NOT_INSTALLED, compareRuns, firstDifference, isInstalled, mpyJob, runJobs, sourceJob } from './mpy_runner.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SKIP = 77;
@@ -81,15 +82,6 @@ async function mapLimit(items, limit, fn) {
     return out;
 }
 
-function firstDifference(a, b) {
-    const al = a.split('\n');
-    const bl = b.split('\n');
-    for (let i = 0; i < Math.max(al.length, bl.length); i++) {
-        if (al[i] !== bl[i]) return { line: i + 1, a: al[i], b: bl[i] };
-    }
-    return null;
-}
-
 function lastTwo(s) {
     return (s || '').trimEnd().split('\n').slice(-2).map((l) => l.trim()).join(' | ');
 }
@@ -106,15 +98,10 @@ async function main() {
         process.stderr.write(`differential: ${e.message}\n`);
         return 2;
     }
-    let runner;
-    try {
-        runner = await import('./mpy_runner.mjs');
-        fs.accessSync(runner.MICROPYTHON_MJS);
-    } catch {
-        console.log('SKIPPED: the WebAssembly MicroPython is not installed (run: cd tests/oracle && npm ci)');
+    if (!isInstalled()) {
+        console.log(NOT_INSTALLED);
         return SKIP;
     }
-    const { runJobs, mpyJob, sourceJob } = runner;
     const t0 = performance.now();
     const tmp = args.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mpyseal-differential-'));
     fs.mkdirSync(tmp, { recursive: true });
@@ -145,7 +132,7 @@ async function main() {
         const sources = names.map((n) => fs.readFileSync(path.join(tmp, `${n}.py`), 'utf8'));
         const reproduce = (n) => `python3 tests/oracle/gen_programs.py --seed ${args.seed} --index ${Number(n.split('_')[1])} > ${n}.py`;
 
-        if (args.cpython) return await validateGenerator(args, names, sources, tmp, runJobs, sourceJob, t0, reproduce);
+        if (args.cpython) return await validateGenerator(args, names, sources, tmp, t0, reproduce);
 
         // 2. Compile with mpyseal (2 processes at a time).
         const compiled = await mapLimit(names, 2, (n) =>
@@ -174,20 +161,12 @@ async function main() {
             const { ours, source } = byProgram[i];
             if (source.status !== 'ok') sourceTrouble++;
             let report = null;
-            if (!ours) {
+            if (ours) {
+                report = compareRuns(ours, source, ['ours', 'source']);
+            } else if (!(source.status === 'exception' && source.errorType === 'SyntaxError')) {
                 const c = compiled[i];
-                if (!(source.status === 'exception' && source.errorType === 'SyntaxError')) {
-                    report = `mpyseal compile failed (exit ${c.status}${c.timedOut ? ', timeout' : ''}): ` +
-                             `${lastTwo(c.stderr)}; the source runs in MicroPython (${source.status})`;
-                }
-            } else if (ours.status !== source.status || (ours.error || '') !== (source.error || '')) {
-                report = `outcome: ours ${ours.status} ${lastLine(ours.error)} / source ${source.status} ${lastLine(source.error)}`;
-                if (ours.error && source.error) report += `\n  ours:\n${indent(ours.error)}  source:\n${indent(source.error)}`;
-            }
-            if (ours && ours.stdout !== source.stdout) {
-                const d = firstDifference(ours.stdout, source.stdout);
-                report = (report ? report + '\n' : '') + `stdout differs at line ${d.line}:\n` +
-                         `    ours:   ${JSON.stringify(d.a)}\n    source: ${JSON.stringify(d.b)}`;
+                report = `mpyseal compile failed (exit ${c.status}${c.timedOut ? ', timeout' : ''}): ` +
+                         `${lastTwo(c.stderr)}; the source runs in MicroPython (${source.status})`;
             }
             if (report) mismatches.push([n, report]);
         });
@@ -207,12 +186,8 @@ async function main() {
     }
 }
 
-function indent(s) {
-    return s.trimEnd().split('\n').map((l) => '    ' + l + '\n').join('');
-}
-
 /** --cpython: the same programs from source in WebAssembly MicroPython and in CPython. */
-async function validateGenerator(args, names, sources, tmp, runJobs, sourceJob, t0, reproduce) {
+async function validateGenerator(args, names, sources, tmp, t0, reproduce) {
     const wasm = await runJobs(names.map((n, i) => sourceJob(n, sources[i], n, { timeoutMs: args.timeoutMs })),
                                { workers: args.workers });
     const cpy = await mapLimit(names, 2, (n) => run(args.python, [`${n}.py`], { cwd: tmp, timeout: 30000 }));

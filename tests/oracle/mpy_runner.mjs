@@ -33,6 +33,7 @@
 //   const [r] = await runJobs([mpyJob('demo', bytes, 'm')], { timeoutMs: 5000 });
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -186,6 +187,64 @@ export async function runJobs(jobs, options = {}) {
 /** Runs one job; a convenience wrapper over runJobs. */
 export async function runJob(job, options = {}) {
     return (await runJobs([job], options))[0];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared by the test scripts: installation check, gating lists, comparing results.
+
+/** False when the npm package is missing (the scripts then print SKIPPED and exit 77). */
+export function isInstalled() {
+    return fs.existsSync(MICROPYTHON_MJS);
+}
+export const NOT_INSTALLED = 'SKIPPED: the WebAssembly MicroPython is not installed (run: cd tests/oracle && npm ci)';
+
+/** Names in a gating list such as expected_pass.txt: one per line, `#` comments, a `.py` suffix dropped. */
+export function readNames(file) {
+    const names = new Set();
+    if (!file || !fs.existsSync(file)) return names;
+    for (let line of fs.readFileSync(file, 'utf8').split('\n')) {
+        line = line.split('#')[0].trim();
+        if (line) names.add(line.replace(/\.py$/, ''));
+    }
+    return names;
+}
+
+/** The first line where two texts differ ({ line: 1-based, a, b }), or null when they are equal. */
+export function firstDifference(a, b) {
+    const al = a.split('\n');
+    const bl = b.split('\n');
+    for (let i = 0; i < Math.max(al.length, bl.length); i++) {
+        if (al[i] !== bl[i]) return { line: i + 1, a: al[i], b: bl[i] };
+    }
+    return null;
+}
+
+export function indent(s) {
+    return s.trimEnd().split('\n').map((l) => '    ' + l + '\n').join('');
+}
+
+/** 'ok', or the status and the last line of the traceback. */
+export function describe(r) {
+    if (r.status === 'ok') return 'ok';
+    const last = (r.error || '').trimEnd().split('\n').pop();
+    return `${r.status}: ${last}`;
+}
+
+/** Compares two run results (stdout, status, traceback); returns null when equal, else a report. */
+export function compareRuns(ours, ref, labels = ['ours', 'golden']) {
+    const problems = [];
+    if (ours.status !== ref.status || (ours.error || '') !== (ref.error || '')) {
+        problems.push(`outcome: ${labels[0]} ${describe(ours)} / ${labels[1]} ${describe(ref)}`);
+        if (ours.error && ref.error && ours.status === ref.status) {
+            problems.push(`  ${labels[0]} traceback:\n${indent(ours.error)}  ${labels[1]} traceback:\n${indent(ref.error)}`);
+        }
+    }
+    if (ours.stdout !== ref.stdout) {
+        const d = firstDifference(ours.stdout, ref.stdout);
+        problems.push(`stdout differs at line ${d.line}:\n    ${labels[0]}: ${JSON.stringify(d.a)}\n` +
+                      `    ${labels[1]}: ${JSON.stringify(d.b)}`);
+    }
+    return problems.length ? problems.join('\n') : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
