@@ -113,16 +113,6 @@ crypto::PrivateKey loadPrivate(const std::string& path, const std::string& passp
     }
 }
 
-std::string hexId(const seal::KeyId& id) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::uint8_t b : id) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 15]);
-    }
-    return out;
-}
-
 int parse(CLI::App& app, const std::vector<std::string>& args) {
     std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 takes a vector in reverse order
     try {
@@ -173,9 +163,10 @@ int keygen(const std::vector<std::string>& args) {
                        stderr);
             return 2;
         }
-        writeSecret(out, seal::ProductKey::generate().toFile());
+        const seal::ProductKey product = seal::ProductKey::generate();
+        writeSecret(out, product.toFile());
         std::fprintf(stderr, "wrote product key %s (key id %s)\n", out.c_str(),
-                     hexId(seal::ProductKey::parseFile(readSecretFile(out)).keyId()).c_str());
+                     seal::toHex(product.keyId()).c_str());
         return 0;
     }
     std::optional<SecretBytes> passphrase; // read first: a typo should not cost an RSA key generation
@@ -190,7 +181,7 @@ int keygen(const std::vector<std::string>& args) {
     const crypto::PublicKey publicKey = key.publicKey();
     if (!pub.empty()) writePublic(pub, publicKey.toPem());
     std::fprintf(stderr, "wrote %s%s key %s (key id %s)\n", passphrase ? "encrypted " : "", type.c_str(),
-                 out.c_str(), hexId(seal::keyIdOf(publicKey)).c_str());
+                 out.c_str(), seal::toHex(seal::keyIdOf(publicKey)).c_str());
     return 0;
 }
 
@@ -307,7 +298,7 @@ int verifyCommand(const std::vector<std::string>& args) {
         const seal::ImageInfo info = seal::verifyImage(bytes, trusted, minimum);
         std::printf("%s: OK (%s signature by %s, counter %u)\n", image.c_str(),
                     std::string(seal::toString(info.signatureAlgorithm)).c_str(),
-                    hexId(info.signerKeyId).c_str(), info.counter);
+                    seal::toHex(info.signerKeyId).c_str(), info.counter);
         return 0;
     } catch (const seal::Error& e) {
         std::fprintf(stderr, "%s: REJECTED: %s\n", image.c_str(), e.what());
@@ -330,11 +321,11 @@ int inspectCommand(const std::vector<std::string>& args) {
                 info.payloadSize);
     std::printf("signature:   %s, %zu bytes\n", std::string(seal::toString(info.signatureAlgorithm)).c_str(),
                 info.signatureSize);
-    std::printf("signer id:   %s\n", hexId(info.signerKeyId).c_str());
+    std::printf("signer id:   %s\n", seal::toHex(info.signerKeyId).c_str());
     std::printf("recipients:  %zu\n", info.recipients.size());
     for (const seal::RecipientInfo& r : info.recipients)
         std::printf("  - %s, key id %s\n", std::string(seal::toString(r.kind)).c_str(),
-                    hexId(r.keyId).c_str());
+                    seal::toHex(r.keyId).c_str());
     std::printf("sizes:       header %zu + payload %zu + signature 2+%zu = %zu bytes\n", info.headerSize,
                 info.payloadSize, info.signatureSize, info.imageSize);
     return 0;

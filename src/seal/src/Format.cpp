@@ -30,17 +30,6 @@ std::size_t expectedBodySize(RecipientKind kind, std::size_t claimed) {
 
 } // namespace
 
-std::string hex(ByteView bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (std::uint8_t b : bytes) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 15]);
-    }
-    return out;
-}
-
 ParsedImage parseImage(ByteView image) {
     const std::uint64_t size = image.size();
     if (size < kFixedHeaderSize)

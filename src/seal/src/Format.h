@@ -68,6 +68,13 @@ std::vector<Entry> parseEntryTable(ByteView table);
 /// Checks paths for duplicates and file/directory clashes; throws Error{code}.
 void checkPathSet(const std::vector<std::string_view>& paths, ErrorCode code);
 
-std::string hex(ByteView bytes);
+/// Appends the lowercase hex digits of `bytes` (two per byte) to a std::string or a SecretBytes.
+template <class Buffer> void appendHex(Buffer& out, ByteView bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (std::uint8_t b : bytes) {
+        out.push_back(static_cast<typename Buffer::value_type>(kDigits[b >> 4]));
+        out.push_back(static_cast<typename Buffer::value_type>(kDigits[b & 15]));
+    }
+}
 
 } // namespace mpyseal::seal::detail

@@ -185,7 +185,7 @@ const crypto::PublicKey& trustedSigner(const ParsedImage& parsed,
         return key;
     }
     fail(ErrorCode::UntrustedSigner,
-         "the image is signed by key " + hex(info.signerKeyId) + ", which is not among the trusted keys");
+         "the image is signed by key " + toHex(info.signerKeyId) + ", which is not among the trusted keys");
 }
 
 /// Steps 1–3 of docs/sealed-format.md §8.
@@ -288,6 +288,13 @@ SecretBytes buildTable(std::span<const InputEntry> entries) {
 
 } // namespace
 
+std::string toHex(ByteView bytes) {
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    appendHex(out, bytes);
+    return out;
+}
+
 KeyId keyIdOf(const crypto::PublicKey& key) {
     return toKeyId(crypto::sha256(key.toDer()));
 }
@@ -379,12 +386,8 @@ ProductKey ProductKey::parseFile(ByteView text) {
 }
 
 SecretBytes ProductKey::toFile() const {
-    static constexpr char kDigits[] = "0123456789abcdef";
     SecretBytes out(kKeyFilePrefix.begin(), kKeyFilePrefix.end());
-    for (std::uint8_t b : key_) {
-        out.push_back(static_cast<std::uint8_t>(kDigits[b >> 4]));
-        out.push_back(static_cast<std::uint8_t>(kDigits[b & 15]));
-    }
+    appendHex(out, key_);
     out.push_back('\n');
     return out;
 }

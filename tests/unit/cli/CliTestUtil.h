@@ -35,17 +35,26 @@ inline void writeText(const fs::path& p, const std::string& text) {
     std::ofstream(p, std::ios::binary) << text;
 }
 
+/// MPYSEAL_BINARY and `args` as execv wants them (the pointers view `strings`, null-terminated).
+struct CommandLine {
+    explicit CommandLine(const std::vector<std::string>& args) : strings{MPYSEAL_BINARY} {
+        strings.insert(strings.end(), args.begin(), args.end());
+        for (std::string& a : strings) pointers.push_back(a.data());
+        pointers.push_back(nullptr);
+    }
+    CommandLine(const CommandLine&) = delete;
+    CommandLine& operator=(const CommandLine&) = delete;
+    std::vector<std::string> strings;
+    std::vector<char*> pointers;
+};
+
 /// Runs MPYSEAL_BINARY with `args` in `cwd` (if not empty), stdin from /dev/null, capturing both streams.
 inline RunResult runMpyseal(const std::vector<std::string>& args, const fs::path& cwd = {}) {
     char templ[] = "/tmp/mpyseal-run-XXXXXX";
     if (::mkdtemp(templ) == nullptr) return {};
     const fs::path capture = templ;
     const std::string outPath = (capture / "out").string(), errPath = (capture / "err").string();
-    std::vector<std::string> argvStrings{MPYSEAL_BINARY};
-    argvStrings.insert(argvStrings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argvStrings) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    CommandLine argv(args);
     const pid_t pid = ::fork();
     if (pid == 0) {
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
@@ -56,7 +65,7 @@ inline RunResult runMpyseal(const std::vector<std::string>& args, const fs::path
         ::dup2(in, 0);
         ::dup2(out, 1);
         ::dup2(err, 2);
-        ::execv(argv[0], argv.data());
+        ::execv(argv.pointers[0], argv.pointers.data());
         ::_exit(127);
     }
     RunResult result;
@@ -76,11 +85,7 @@ inline RunResult runMpysealOnTerminal(const std::vector<std::string>& args) {
     const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return result;
     const std::string slaveName = ::ptsname(master);
-    std::vector<std::string> argvStrings{MPYSEAL_BINARY};
-    argvStrings.insert(argvStrings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argvStrings) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    CommandLine argv(args);
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(master);
@@ -91,7 +96,7 @@ inline RunResult runMpysealOnTerminal(const std::vector<std::string>& args) {
         ::dup2(null, 1);
         ::dup2(slave, 2);
         ::setenv("TERM", "xterm", 1);
-        ::execv(argv[0], argv.data());
+        ::execv(argv.pointers[0], argv.pointers.data());
         ::_exit(127);
     }
     char buffer[4096];

@@ -74,6 +74,10 @@ using KeyId = std::array<std::uint8_t, 32>;
 /// SHA-256 of the SubjectPublicKeyInfo DER: the id of a signer or of a device public key.
 KeyId keyIdOf(const crypto::PublicKey& key);
 
+/// Lowercase hex, two digits per byte (key ids in messages and listings). Not for secrets: the returned
+/// std::string is not wiped.
+std::string toHex(ByteView bytes);
+
 /// A 256-bit symmetric product key (recipient kind 1). The bytes are wiped when the object dies.
 class ProductKey {
   public:
