@@ -141,10 +141,8 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
     app.add_option("--mpy-version", s.compile.mpyVersion,
                    ".mpy version to emit: 6 (default) or 5 (MicroPython 1.12-1.18)")
         ->check(CLI::IsMember(std::vector<int>{5, 6}));
-    app.add_option("--target", target,
-                   "Named target: quecpython, micropython-1.13, micropython-1.29 (mpyseal targets)")
-        ->check(
-            CLI::IsMember(std::vector<std::string>{"quecpython", "micropython-1.13", "micropython-1.29"}));
+    app.add_option("--target", target, "Named target (see 'mpyseal targets')")
+        ->check(CLI::IsMember(targetNames()));
     app.add_flag("--no-unicode", noUnicode,
                  "v5: firmware without unicode strings (as mpy-cross -mno-unicode)");
     app.add_flag("--unicode", unicode, "v5: firmware with unicode strings (the default)");
@@ -153,13 +151,7 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
     app.add_flag("--modern-syntax", s.compile.modernSyntax,
                  "v5: accept f-strings (compiled as str.format calls)");
     app.add_option("--sign", s.seal.signPath, "Seal the app into the image OUT, signed with this key (PEM)");
-    app.add_option("--to", s.seal.to,
-                   "With --sign: recipient device public key or product key file (repeatable)");
-    app.add_option("--counter", s.seal.counter, "With --sign: security counter (rollback protection)");
-    app.add_option("--name", s.seal.name, "With --sign: image name (1..64 printable ASCII), default 'app'");
-    app.add_flag("--no-encrypt", s.seal.noEncrypt, "With --sign: signed only, entries stay readable");
-    app.add_option("--passphrase-file", s.seal.passphraseFile,
-                   "With --sign: passphrase of an encrypted signer key (first line of the file)");
+    addSealOptions(app, s.seal, " (with --sign)");
     app.add_option("-X", implOptions, "emit=bytecode|native|viper, source-lines, no-source-lines, heapsize=N")
         ->allow_extra_args(false)
         ->type_name("OPT");
@@ -176,12 +168,7 @@ int parseBuildArgs(const std::vector<std::string>& args, BuildSettings& s) {
     }
     s.scan.copyData = !noCopyData;
     s.compile.archGiven = !s.arch.empty();
-    if (target == "quecpython" || target == "micropython-1.13") {
-        s.compile.mpyVersion = 5;
-        s.compile.unicode = target != "quecpython";
-    } else if (target == "micropython-1.29") {
-        s.compile.mpyVersion = 6;
-    }
+    if (!target.empty()) applyTarget(target, s.compile); // a known name: CLI11 checked it
     // v5-only flags without an explicit version or target mean v5, as for `mpy-cross`
     if ((noUnicode || s.compile.cacheLookupBc) && target.empty() && app.count("--mpy-version") == 0)
         s.compile.mpyVersion = 5;
@@ -526,12 +513,7 @@ namespace {
 // `mpyseal build SRC -o app.img --sign KEY --to R...`: compiles in memory and seals, so the compiled
 // modules (the plaintext of the sealed code) never touch the disk.
 int buildSealedImage(const BuildSettings& s) {
-    if (s.seal.noEncrypt != s.seal.to.empty()) {
-        std::fputs(s.seal.noEncrypt ? "mpyseal build: --no-encrypt takes no --to recipients\n"
-                                    : "mpyseal build: give at least one --to recipient, or --no-encrypt\n",
-                   stderr);
-        return 2;
-    }
+    if (const int rc = checkRecipientOptions(s.seal, "build"); rc >= 0) return rc;
     ScanResult scan = scanSourceTree(s.srcDir, s.scan);
     for (const auto& w : scan.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!scan.errors.empty()) {

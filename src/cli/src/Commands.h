@@ -2,10 +2,16 @@
 // returns the process exit status.
 #pragma once
 
+#include "mpyseal/compiler/Compiler.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace mpyseal::cli {
 
@@ -30,6 +36,12 @@ struct SealCliOptions {
     bool noEncrypt = false;
     std::string passphraseFile; ///< the passphrase of an encrypted signer key (first line of the file)
 };
+/// Adds --to, --counter, --name, --no-encrypt and --passphrase-file (not --sign) to `app`, bound to `opts`;
+/// `helpSuffix` ends each help text (`build` says " (with --sign)").
+void addSealOptions(CLI::App& app, SealCliOptions& opts, const std::string& helpSuffix);
+/// The rule shared by `seal` and `build --sign`: recipients (--to) or --no-encrypt, exactly one of them.
+/// Prints the reason, prefixed "mpyseal VERB: ", and returns 2 when it is broken; else returns -1.
+int checkRecipientOptions(const SealCliOptions& opts, const char* verb);
 /// Seals `inputs` (loading the keys named in `opts`) and writes the image to `out` atomically. Returns the
 /// exit status; throws seal/crypto errors and std::runtime_error with a message (never key material).
 int sealToFile(const std::vector<SealInput>& inputs, const SealCliOptions& opts, const std::string& out);
@@ -42,6 +54,9 @@ int runTargets(const std::vector<std::string>& args);
 std::vector<std::string> targetLoadProblems(std::span<const std::uint8_t> mpy, const std::string& target);
 /// The names `--target` accepts, in the order `mpyseal targets` lists them.
 std::vector<std::string> targetNames();
+/// Sets the .mpy version of the named target in `options`, and for a v5 target its unicode flag (the
+/// table `mpyseal targets` prints). Returns false, changing nothing, for an unknown name.
+bool applyTarget(const std::string& name, compiler::CompileOptions& options);
 /// `mpyseal check-target FILE.mpy --target NAME`: whether a device of that target loads the file.
 int runCheckTarget(const std::vector<std::string>& args);
 /// `mpyseal build SRC_DIR -o OUT_DIR [-j N] ...`

@@ -75,23 +75,6 @@ struct Invocation {
     bool versionGiven = false;
 };
 
-// Named presets (also listed by `mpyseal targets`).
-bool applyTarget(const std::string& name, Invocation& inv) {
-    if (name == "quecpython") {
-        inv.options.mpyVersion = 5;
-        inv.options.unicode = false;
-    } else if (name == "micropython-1.13") {
-        inv.options.mpyVersion = 5;
-        inv.options.unicode = true;
-    } else if (name == "micropython-1.29") {
-        inv.options.mpyVersion = 6;
-    } else {
-        return false;
-    }
-    inv.versionGiven = true;
-    return true;
-}
-
 std::string slashes(std::string s) {
     std::replace(s.begin(), s.end(), '\\', '/');
     return s;
@@ -197,10 +180,11 @@ int parseArgs(const std::vector<std::string>& args, const char* prog, Invocation
                 inv.options.modernSyntax = true;
             } else if (a.starts_with("--target=") || a == "--target") {
                 std::string t = a == "--target" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(9);
-                if (!applyTarget(t, inv)) {
+                if (!applyTarget(t, inv.options)) {
                     std::fprintf(stderr, "unknown target '%s' (see 'mpyseal targets')\n", t.c_str());
                     return 1;
                 }
+                inv.versionGiven = true;
             } else if (a.starts_with("-march-flags=")) {
                 // only meaningful for native RV32 code, which is not emitted
             } else {

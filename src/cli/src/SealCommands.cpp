@@ -244,35 +244,25 @@ void checkModules(const std::vector<InputFile>& files, const std::string& input,
 
 int sealCommand(const std::vector<std::string>& args) {
     CLI::App app{"Seal .mpy files into a signed (and encrypted) image.", "mpyseal seal"};
-    std::string input, out, signPath, name = "app";
-    std::vector<std::string> to;
-    std::uint32_t counter = 0;
-    bool noEncrypt = false;
+    std::string input, out;
+    SealCliOptions opts;
     app.add_option("INPUT", input, "A .mpy file, a directory of .mpy files, or the output of 'mpyseal build'")
         ->required();
     app.add_option("-o,--output", out, "The sealed image to write")->required();
-    app.add_option("--sign", signPath, "Signer private key (PEM; EC P-256 or RSA 2048/3072)")->required();
-    app.add_option("--to", to, "Recipient: a device public key (PEM) or a product key file (repeatable)");
-    app.add_option("--counter", counter, "Security counter (rollback protection), default 0");
-    app.add_option("--name", name, "Image name stored in the header (1..64 printable ASCII), default 'app'");
-    app.add_flag("--no-encrypt", noEncrypt, "Sign only: the entries stay readable");
-    std::string target, passphraseFile;
+    app.add_option("--sign", opts.signPath, "Signer private key (PEM; EC P-256 or RSA 2048/3072)")
+        ->required();
+    addSealOptions(app, opts, "");
+    std::string target;
     app.add_option("--target", target, "Check that every .mpy loads on this target (see 'mpyseal targets')")
         ->check(CLI::IsMember(targetNames()));
-    app.add_option("--passphrase-file", passphraseFile, "Passphrase of an encrypted --sign key (first line)");
     if (const int rc = parse(app, args); rc >= 0) return rc;
-    if (noEncrypt != to.empty()) { // exactly one of: recipients, or --no-encrypt
-        std::fputs(noEncrypt ? "mpyseal seal: --no-encrypt takes no --to recipients\n"
-                             : "mpyseal seal: give at least one --to recipient, or --no-encrypt\n",
-                   stderr);
-        return 2;
-    }
+    if (const int rc = checkRecipientOptions(opts, "seal"); rc >= 0) return rc;
 
     const std::vector<InputFile> files = collectInput(input);
     checkModules(files, input, target);
     std::vector<SealInput> inputs;
     for (const InputFile& f : files) inputs.push_back({f.path, f.kind == seal::EntryKind::Module, f.data});
-    return sealToFile(inputs, {signPath, to, counter, name, noEncrypt, passphraseFile}, out);
+    return sealToFile(inputs, opts, out);
 }
 
 // --- verify / inspect / open -----------------------------------------------------------------------
@@ -468,6 +458,26 @@ template <class F> int guarded(const char* verb, F&& f) {
 }
 
 } // namespace
+
+void addSealOptions(CLI::App& app, SealCliOptions& opts, const std::string& helpSuffix) {
+    app.add_option("--to", opts.to,
+                   "Recipient: a device public key (PEM) or a product key file (repeatable)" + helpSuffix);
+    app.add_option("--counter", opts.counter,
+                   "Security counter (rollback protection), default 0" + helpSuffix);
+    app.add_option("--name", opts.name, "Image name (1..64 printable ASCII), default 'app'" + helpSuffix);
+    app.add_flag("--no-encrypt", opts.noEncrypt, "Sign only: the entries stay readable" + helpSuffix);
+    app.add_option("--passphrase-file", opts.passphraseFile,
+                   "Passphrase of an encrypted signer key (first line of the file)" + helpSuffix);
+}
+
+int checkRecipientOptions(const SealCliOptions& opts, const char* verb) {
+    if (opts.noEncrypt == opts.to.empty()) return -1;
+    std::fprintf(stderr,
+                 opts.noEncrypt ? "mpyseal %s: --no-encrypt takes no --to recipients\n"
+                                : "mpyseal %s: give at least one --to recipient, or --no-encrypt\n",
+                 verb);
+    return 2;
+}
 
 int sealToFile(const std::vector<SealInput>& inputs, const SealCliOptions& opts, const std::string& out) {
     const crypto::PrivateKey signer = loadPrivate(opts.signPath, opts.passphraseFile);

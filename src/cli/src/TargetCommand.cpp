@@ -93,6 +93,14 @@ std::vector<std::string> targetNames() {
     return names;
 }
 
+bool applyTarget(const std::string& name, compiler::CompileOptions& options) {
+    const TargetPreset* preset = findTarget(name);
+    if (preset == nullptr) return false;
+    options.mpyVersion = preset->mpyVersion;
+    if (preset->mpyVersion == 5) options.unicode = preset->unicode;
+    return true;
+}
+
 std::vector<std::string> targetLoadProblems(std::span<const std::uint8_t> mpy, const std::string& target) {
     const TargetPreset* preset = findTarget(target);
     if (preset == nullptr)
