@@ -187,10 +187,13 @@ TEST(ProductKeyFile, RoundTripAndStrictParse) {
 TEST(SealPaths, Rules) {
     for (const char* good : {"main.mpy", "lib/sensor.mpy", "a/b/c d.mpy", "x..y", ".hidden"})
         EXPECT_EQ(pathProblem(good), "") << good;
-    for (const char* bad :
-         {"", "/etc/passwd", "../x", "lib/../x", "./x", "lib/.", "a//b", "a/", "a\\b", "c:x", "tab\there"})
+    for (const char* bad : {"", "/etc/passwd", "../x", "lib/../x", "./x", "lib/.", "a//b", "a/", "a\\b",
+                            "c:x", "tab\there", "a./b", "lib /x", "x.", "..."})
         EXPECT_NE(pathProblem(bad), "") << bad;
     EXPECT_NE(pathProblem(std::string(256, 'a')), "");
+    EXPECT_EQ(kindProblem(EntryKind::Module, "lib/x.mpy"), "");
+    EXPECT_NE(kindProblem(EntryKind::Module, "main.py"), "");
+    EXPECT_EQ(kindProblem(EntryKind::Data, "main.py"), "");
 }
 
 } // namespace
