@@ -70,8 +70,6 @@ bool isDigits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
-} // namespace
-
 // Decimal int text as written by mpy-cross: optional '-', digits (§1.5 tag 7).
 bool isIntText(std::string_view s) {
     if (!s.empty() && s[0] == '-') s.remove_prefix(1);
@@ -104,6 +102,38 @@ bool isFloatText(std::string_view s) {
 // Complex constants are pure imaginary: float text followed by 'j' (§1.5 tag 9).
 bool isComplexText(std::string_view s) {
     return s.size() >= 2 && s.back() == 'j' && isFloatText(s.substr(0, s.size() - 1));
+}
+
+} // namespace
+
+bool isValidConstantText(const Constant& c) {
+    switch (c.kind) {
+    case Constant::Kind::Int: return isIntText(c.text);
+    case Constant::Kind::Float: return isFloatText(c.text);
+    case Constant::Kind::Complex: return isComplexText(c.text);
+    default: return true;
+    }
+}
+
+uint64_t readBytecodeKindLen(ByteCursor& cur, std::string_view where, uint32_t depth,
+                             const ReadLimits& limits) {
+    if (depth > limits.maxNestingDepth)
+        throw MpyFormatError(fmt::format("{} is nested deeper than {}", where, limits.maxNestingDepth));
+    const size_t start = cur.position();
+    const uint64_t kindLen = cur.readVuint("raw code header");
+    if (const uint64_t kind = kindLen & 3; kind != 0) {
+        static constexpr const char* kNames[] = {"bytecode", "native Python", "viper", "inline assembler"};
+        throw MpyFormatError(fmt::format("{} at offset {}: kind {} ({}) is not supported, only bytecode raw "
+                                         "codes are",
+                                         where, start, kind, kNames[kind]));
+    }
+    return kindLen;
+}
+
+void checkNoTrailingBytes(const ByteCursor& cur) {
+    if (!cur.atEnd())
+        throw MpyFormatError(fmt::format("{} trailing byte{} after the top-level raw code at offset {}",
+                                         cur.remaining(), cur.remaining() == 1 ? "" : "s", cur.position()));
 }
 
 MpyHeader readHeader(ByteCursor& cur, size_t inputSize) {
@@ -162,7 +192,6 @@ using namespace detail;
 
 // The smallest possible bytecode raw code: kind_len, signature, prelude size, simple name, one opcode.
 constexpr uint64_t kMinRawCodeBytes = 5;
-// Names and paths quoted in messages are shortened so that hostile input cannot make messages huge.
 
 class Reader {
   public:
@@ -173,10 +202,7 @@ class Reader {
         readHeader();
         readTables();
         readRawCode(file_.root, 0, "", 0);
-        if (!cur_.atEnd())
-            throw MpyFormatError(fmt::format("{} trailing byte{} after the top-level raw code at offset {}",
-                                             cur_.remaining(), cur_.remaining() == 1 ? "" : "s",
-                                             cur_.position()));
+        checkNoTrailingBytes(cur_);
         // The opcode walk runs only once the whole structure is known to be sound, so truncated or
         // mis-sized input is rejected in time linear in its size.
         for (const Pending& p : pending_) validateBytecode(*p.rc, p.prelude, p.path, p.codeStart);
@@ -289,11 +315,7 @@ class Reader {
             throw MpyFormatError(
                 fmt::format("constant {} ({}) at offset {}: missing NUL terminator at offset {}", index,
                             constantKindName(c.kind), start, cur_.position() - 1));
-        const bool textOk = c.kind == Constant::Kind::Int       ? isIntText(c.text)
-                            : c.kind == Constant::Kind::Float   ? isFloatText(c.text)
-                            : c.kind == Constant::Kind::Complex ? isComplexText(c.text)
-                                                                : true;
-        if (!textOk)
+        if (!isValidConstantText(c))
             throw MpyFormatError(fmt::format("constant {} at offset {}: '{}' is not valid {} text", index,
                                              start, shortText(c.text, kMaxNameInMessage),
                                              constantKindName(c.kind)));
@@ -306,19 +328,7 @@ class Reader {
 
     void readRawCode(RawCode& rc, uint32_t depth, std::string_view parentPath, uint64_t childIndex) {
         const std::string where = rawCodeLocation(parentPath, childIndex);
-        if (depth > limits_.maxNestingDepth)
-            throw MpyFormatError(fmt::format("{} is nested deeper than {}", where, limits_.maxNestingDepth));
-        const size_t start = cur_.position();
-        const uint64_t kindLen = cur_.readVuint("raw code header");
-        const uint64_t kind = kindLen & 3;
-        if (kind != 0) {
-            static constexpr const char* kNames[] = {"bytecode", "native Python", "viper",
-                                                     "inline assembler"};
-            throw MpyFormatError(
-                fmt::format("{} at offset {}: kind {} ({}) is not supported, only bytecode raw "
-                            "codes are",
-                            where, start, kind, kNames[kind]));
-        }
+        const uint64_t kindLen = readBytecodeKindLen(cur_, where, depth, limits_);
         rc.kind = RawCodeKind::Bytecode;
         const bool hasChildren = (kindLen >> 2) & 1;
         const uint64_t len = kindLen >> 3;
@@ -387,74 +397,41 @@ class Reader {
         } catch (const MpyFormatError& e) {
             fail(e.what());
         }
-        // Arguments occupy the first locals: positional, keyword-only, then *args and **kwargs (§3.4).
-        const uint64_t argLocals = uint64_t(sig.nPosArgs) + sig.nKwonlyArgs +
-                                   ((sig.scopeFlags & kScopeFlagVarArgs) ? 1 : 0) +
-                                   ((sig.scopeFlags & kScopeFlagVarKeywords) ? 1 : 0);
-        if (argLocals > sig.nState)
-            fail(fmt::format("n_state {} is smaller than the {} argument slots", sig.nState, argLocals));
-        if (sig.nDefPosArgs > sig.nPosArgs)
-            fail(fmt::format("n_def_pos_args {} exceeds n_pos_args {}", sig.nDefPosArgs, sig.nPosArgs));
-        for (size_t i = 0; i < p.cells.size(); ++i)
-            if (p.cells[i] >= sig.nState)
-                fail(fmt::format("cell {} names local {} but n_state is {}", i, p.cells[i], sig.nState));
+        checkPreludeFields(p, code.size(), fail);
 
         const auto opcodes = code.subspan(p.opcodeOffset);
-        if (opcodes.empty()) fail("no opcodes after the prelude");
+        const auto decode = [&](size_t offset) {
+            try {
+                return decodeInstruction(opcodes, offset);
+            } catch (const MpyFormatError& e) {
+                throw MpyFormatError(fmt::format("bytecode of raw code {} (opcodes at file offset {}): {}",
+                                                 path, codeStart + p.opcodeOffset, e.what()));
+            }
+        };
         const auto opFail = [&](const Instruction& ins, const std::string& msg) {
             throw MpyFormatError(fmt::format("bytecode of raw code {} at offset {} (file offset {}): {} {}",
                                              path, ins.offset, codeStart + p.opcodeOffset + ins.offset,
                                              opcodeInfo(ins.opcode).name, msg));
         };
-        std::vector<bool> isStart(opcodes.size(), false);
-        std::vector<Instruction> jumps;
-        for (size_t offset = 0; offset < opcodes.size();) {
-            Instruction ins;
-            try {
-                ins = decodeInstruction(opcodes, offset);
-            } catch (const MpyFormatError& e) {
-                throw MpyFormatError(fmt::format("bytecode of raw code {} (opcodes at file offset {}): {}",
-                                                 path, codeStart + p.opcodeOffset, e.what()));
+        const auto check = [&](const Instruction& ins) {
+            switch (Op(ins.opcode)) {
+            case Op::LoadConstObj:
+                if (ins.arg >= file_.constants.size())
+                    opFail(ins, fmt::format("index {} out of range ({} constants)", ins.arg,
+                                            file_.constants.size()));
+                break;
+            case Op::MakeFunction:
+            case Op::MakeFunctionDefargs:
+            case Op::MakeClosure:
+            case Op::MakeClosureDefargs:
+                if (ins.arg >= nChildren)
+                    opFail(ins, fmt::format("child index {} out of range ({} children)", ins.arg, nChildren));
+                break;
+            default: break;
             }
-            isStart[offset] = true;
-            checkInstruction(ins, sig, nQstr, nChildren, opcodes.size(), opFail);
-            const OperandKind kind = opcodeInfo(ins.opcode).operand;
-            if (kind == OperandKind::SignedJump || kind == OperandKind::UnsignedJump) jumps.push_back(ins);
-            offset += ins.size;
-        }
-        for (const Instruction& j : jumps)
-            if (j.jumpTarget < 0 || uint64_t(j.jumpTarget) >= opcodes.size() ||
-                !isStart[size_t(j.jumpTarget)])
-                opFail(j,
-                       fmt::format("jump target {} is not the start of an opcode (code has {} opcode bytes)",
-                                   j.jumpTarget, opcodes.size()));
-    }
-
-    template <typename Fail>
-    void checkInstruction(const Instruction& ins, const Signature& sig, uint64_t nQstr, uint64_t nChildren,
-                          size_t opcodeBytes, const Fail& opFail) const {
-        const uint8_t op = ins.opcode;
-        const OpcodeInfo& info = opcodeInfo(op);
-        if (info.operand == OperandKind::Qstr && ins.arg >= nQstr)
-            opFail(ins, fmt::format("qstr index {} out of range ({} qstrs)", ins.arg, nQstr));
-        switch (Op(op)) {
-        case Op::LoadConstObj:
-            if (ins.arg >= file_.constants.size())
-                opFail(ins,
-                       fmt::format("index {} out of range ({} constants)", ins.arg, file_.constants.size()));
-            break;
-        case Op::MakeFunction:
-        case Op::MakeFunctionDefargs:
-        case Op::MakeClosure:
-        case Op::MakeClosureDefargs:
-            if (ins.arg >= nChildren)
-                opFail(ins, fmt::format("child index {} out of range ({} children)", ins.arg, nChildren));
-            if (info.hasExtraByte && ins.extra > sig.nState)
-                opFail(ins, fmt::format("closes over {} cells but n_state is {}", ins.extra, sig.nState));
-            break;
-        default: break;
-        }
-        checkCommonOperands(ins, sig, file_.smallIntBits, opcodeBytes, opFail);
+            checkCommonOperands(ins, sig, nQstr, file_.smallIntBits, opcodes.size(), opFail);
+        };
+        checkOpcodes(opcodes, decode, check, opFail);
     }
 
     // A raw code whose bytecode is validated after the whole structure has been read. The pointer stays

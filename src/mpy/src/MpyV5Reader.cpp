@@ -45,10 +45,7 @@ class V5Reader {
         file_.v5QstrWindowSize = h.qstrWindowSize;
         cacheLookup_ = h.flags & 1;
         readRawCode(file_.root, 0, "", 0);
-        if (!cur_.atEnd())
-            throw MpyFormatError(fmt::format("{} trailing byte{} after the top-level raw code at offset {}",
-                                             cur_.remaining(), cur_.remaining() == 1 ? "" : "s",
-                                             cur_.position()));
+        checkNoTrailingBytes(cur_);
         for (const Pending& p : pending_) validateBytecode(*p.rc, p.path, p.codeStart);
         return std::move(file_);
     }
@@ -141,7 +138,8 @@ class V5Reader {
                     bytes_.begin() + ptrdiff_t(cur_.position()));
     }
 
-    Constant readObject(const std::string& where, uint64_t index) {
+    // `path` names the raw code in messages (only built on failure: this runs once per object).
+    Constant readObject(const std::string& path, uint64_t index) {
         const size_t start = cur_.position();
         const uint8_t tag = cur_.readByte("object tag");
         Constant c;
@@ -154,42 +152,29 @@ class V5Reader {
         case 'c': c.kind = Constant::Kind::Complex; break;
         default:
             throw MpyFormatError(
-                fmt::format("{}: object {} at offset {}: unknown tag 0x{:02x} (v5 objects are "
+                fmt::format("raw code {}: object {} at offset {}: unknown tag 0x{:02x} (v5 objects are "
                             "s b i f c e)",
-                            where, index, start, tag));
+                            path, index, start, tag));
         }
         const uint64_t n = cur_.readVuint("object length");
         if (n > cur_.remaining())
             throw MpyFormatError(
-                fmt::format("truncated .mpy: {}: object {} ({}) needs {} bytes at offset {}, {} remain",
-                            where, index, constantKindName(c.kind), n, cur_.position(), cur_.remaining()));
+                fmt::format("truncated .mpy: raw code {}: object {} ({}) needs {} bytes at offset {}, {} "
+                            "remain",
+                            path, index, constantKindName(c.kind), n, cur_.position(), cur_.remaining()));
         auto data = cur_.readBytes(size_t(n), "object data");
         c.text.assign(data.begin(), data.end());
-        const bool textOk = c.kind == Constant::Kind::Int       ? isIntText(c.text)
-                            : c.kind == Constant::Kind::Float   ? isFloatText(c.text)
-                            : c.kind == Constant::Kind::Complex ? isComplexText(c.text)
-                                                                : true;
-        if (!textOk)
-            throw MpyFormatError(fmt::format("{}: object {} at offset {}: '{}' is not valid {} text", where,
-                                             index, start, shortText(c.text, kMaxNameInMessage),
+        if (!isValidConstantText(c))
+            throw MpyFormatError(fmt::format("raw code {}: object {} at offset {}: '{}' is not valid {} text",
+                                             path, index, start, shortText(c.text, kMaxNameInMessage),
                                              constantKindName(c.kind)));
         return c;
     }
 
     void readRawCode(RawCode& rc, uint32_t depth, std::string_view parentPath, uint64_t childIndex) {
         const std::string where = rawCodeLocation(parentPath, childIndex);
-        if (depth > limits_.maxNestingDepth)
-            throw MpyFormatError(fmt::format("{} is nested deeper than {}", where, limits_.maxNestingDepth));
         const size_t start = cur_.position();
-        const uint64_t kindLen = cur_.readVuint("raw code header");
-        if (const uint64_t kind = kindLen & 3; kind != 0) {
-            static constexpr const char* kNames[] = {"bytecode", "native Python", "viper",
-                                                     "inline assembler"};
-            throw MpyFormatError(
-                fmt::format("{} at offset {}: kind {} ({}) is not supported, only bytecode raw "
-                            "codes are",
-                            where, start, kind, kNames[kind]));
-        }
+        const uint64_t kindLen = readBytecodeKindLen(cur_, where, depth, limits_);
         rc.kind = RawCodeKind::Bytecode;
         const uint64_t memLen = kindLen >> 2;
         // Each file byte of the code rebuilds to at most 2 bytes in memory (a 1-byte window hit becomes a
@@ -319,7 +304,7 @@ class V5Reader {
             }
         }
         rc.v5Constants.reserve(size_t(nObj));
-        for (uint64_t i = 0; i < nObj; ++i) rc.v5Constants.push_back(readObject("raw code " + path, i));
+        for (uint64_t i = 0; i < nObj; ++i) rc.v5Constants.push_back(readObject(path, i));
         pending_.push_back({&rc, path, codeStart});
 
         rc.children.reserve(size_t(nChildren));
@@ -342,20 +327,9 @@ class V5Reader {
             fail(e.what());
         }
         const Signature& sig = p.signature;
-        // Arguments occupy the first locals: positional, keyword-only, then *args and **kwargs.
-        const uint64_t argLocals = uint64_t(sig.nPosArgs) + sig.nKwonlyArgs +
-                                   ((sig.scopeFlags & kScopeFlagVarArgs) ? 1 : 0) +
-                                   ((sig.scopeFlags & kScopeFlagVarKeywords) ? 1 : 0);
-        if (argLocals > sig.nState)
-            fail(fmt::format("n_state {} is smaller than the {} argument slots", sig.nState, argLocals));
-        if (sig.nDefPosArgs > sig.nPosArgs)
-            fail(fmt::format("n_def_pos_args {} exceeds n_pos_args {}", sig.nDefPosArgs, sig.nPosArgs));
-        for (size_t i = 0; i < p.cells.size(); ++i)
-            if (p.cells[i] >= sig.nState)
-                fail(fmt::format("cell {} names local {} but n_state is {}", i, p.cells[i], sig.nState));
+        checkPreludeFields(p, rc.code.size(), fail);
 
         const auto opcodes = std::span<const uint8_t>(rc.code).subspan(p.opcodeOffset);
-        if (opcodes.empty()) fail("no opcodes after the prelude");
         // The per-function constant table (§1.7.5): argument names, objects, children.
         const uint64_t firstObj = rc.v5ArgNames.size();
         const uint64_t firstChild = firstObj + rc.v5Constants.size();
@@ -364,16 +338,15 @@ class V5Reader {
             throw MpyFormatError(fmt::format("bytecode of raw code {} at offset {}: {} {}", path, ins.offset,
                                              opcodeInfo(ins.opcode).name, msg));
         };
-        std::vector<bool> isStart(opcodes.size(), false);
-        std::vector<Instruction> jumps;
-        for (size_t offset = 0; offset < opcodes.size();) {
-            Instruction ins;
+        const auto decode = [&](size_t offset) {
             try {
-                ins = decodeInstructionV5(opcodes, offset, cacheLookup_);
+                return decodeInstructionV5(opcodes, offset, cacheLookup_);
             } catch (const MpyFormatError& e) {
-                fail(e.what());
+                throw MpyFormatError(
+                    fmt::format("raw code {} (code at file offset {}): {}", path, codeStart, e.what()));
             }
-            isStart[offset] = true;
+        };
+        const auto check = [&](const Instruction& ins) {
             switch (Op(ins.opcode)) {
             case Op::LoadConstObj:
                 if (ins.arg < firstObj || ins.arg >= firstChild)
@@ -387,25 +360,12 @@ class V5Reader {
                 if (ins.arg < firstChild || ins.arg >= tableSize)
                     opFail(ins, fmt::format("const-table index {} is not a child (children are {}..{})",
                                             ins.arg, firstChild, int64_t(tableSize) - 1));
-                if (opcodeInfo(ins.opcode).hasExtraByte && ins.extra > sig.nState)
-                    opFail(ins, fmt::format("closes over {} cells but n_state is {}", ins.extra, sig.nState));
                 break;
             default: break;
             }
-            if (opcodeInfo(ins.opcode).operand == OperandKind::Qstr && ins.arg >= file_.qstrs.size())
-                opFail(ins,
-                       fmt::format("qstr index {} out of range ({} qstrs)", ins.arg, file_.qstrs.size()));
-            checkCommonOperands(ins, sig, file_.smallIntBits, opcodes.size(), opFail);
-            const OperandKind kind = opcodeInfo(ins.opcode).operand;
-            if (kind == OperandKind::SignedJump || kind == OperandKind::UnsignedJump) jumps.push_back(ins);
-            offset += ins.size;
-        }
-        for (const Instruction& j : jumps)
-            if (j.jumpTarget < 0 || uint64_t(j.jumpTarget) >= opcodes.size() ||
-                !isStart[size_t(j.jumpTarget)])
-                opFail(j,
-                       fmt::format("jump target {} is not the start of an opcode (code has {} opcode bytes)",
-                                   j.jumpTarget, opcodes.size()));
+            checkCommonOperands(ins, sig, file_.qstrs.size(), file_.smallIntBits, opcodes.size(), opFail);
+        };
+        checkOpcodes(opcodes, decode, check, opFail);
     }
 
     // A raw code whose bytecode is validated after the whole structure has been read. The pointer stays
