@@ -9,7 +9,8 @@ namespace mpyseal::mpy {
 
 namespace {
 
-// Signature and prelude size, with the code-info and closure sections checked to fit (both versions).
+// Signature and prelude size, with the code-info and closure sections checked to fit, the cells and the
+// opcode offset (both versions lay these out the same way).
 Prelude decodePreludeSizes(std::span<const uint8_t> code) {
     Prelude p;
     ByteCursor c(code);
@@ -25,6 +26,9 @@ Prelude decodePreludeSizes(std::span<const uint8_t> code) {
         throw MpyFormatError(fmt::format("closure section of {} bytes at offset {} runs past the end of the "
                                          "code ({} bytes remain)",
                                          p.nCell, p.codeInfoOffset + p.nInfo, c.remaining() - p.nInfo));
+    const size_t infoEnd = p.codeInfoOffset + p.nInfo;
+    p.cells = code.subspan(infoEnd, p.nCell);
+    p.opcodeOffset = infoEnd + p.nCell;
     return p;
 }
 
@@ -48,8 +52,6 @@ Prelude decodePrelude(std::span<const uint8_t> code) {
     p.argNames.reserve(nArgs);
     for (uint64_t i = 0; i < nArgs; ++i) p.argNames.push_back(info.readVuint("argument name"));
     p.lineTable = code.subspan(info.position(), infoEnd - info.position());
-    p.cells = code.subspan(infoEnd, p.nCell);
-    p.opcodeOffset = infoEnd + p.nCell;
     return p;
 }
 
@@ -69,8 +71,6 @@ Prelude decodePreludeV5(std::span<const uint8_t> code) {
             fmt::format("line table ending at offset {} lacks its 00 terminator (found 0x{:02x})",
                         infoEnd - 1, code[infoEnd - 1]));
     p.lineTable = code.subspan(at + 4, p.nInfo - 5);
-    p.cells = code.subspan(infoEnd, p.nCell);
-    p.opcodeOffset = infoEnd + p.nCell;
     return p;
 }
 
@@ -108,9 +108,9 @@ void decodeMultiOpcode(Instruction& ins) {
         ins.arg = op - kBinaryOpMulti;
 }
 
-} // namespace
-
-Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
+// Both versions: opcode byte, operand, extra byte. v5 differs only in the qstr operand (2 bytes LE, then
+// the cache byte under -mcache-lookup-bc) and the jump operand (2 bytes LE, excess 0x8000 when signed).
+Instruction decode(std::span<const uint8_t> opcodes, size_t offset, bool v5, bool cacheLookup) {
     Instruction ins;
     ins.offset = offset;
     ByteCursor c(opcodes, offset);
@@ -122,18 +122,35 @@ Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
         switch (info.operand) {
         case OperandKind::None: break;
         case OperandKind::Qstr:
+            if (!v5) {
+                ins.arg = c.readVuint("operand");
+                break;
+            }
+            ins.arg = c.readByte("qstr operand");
+            ins.arg |= uint64_t(c.readByte("qstr operand")) << 8;
+            if (cacheLookup && isV5CachedOpcode(ins.opcode)) ins.extra = c.readByte("cache byte");
+            break;
         case OperandKind::Uint: ins.arg = c.readVuint("operand"); break;
         case OperandKind::SignedInt: ins.smallInt = c.readSignedVarint("operand"); break;
         case OperandKind::SignedJump:
         case OperandKind::UnsignedJump: {
-            const uint8_t b0 = c.readByte("jump offset");
-            int64_t raw = b0;
-            int64_t bias = 0x40;
-            if (b0 & 0x80) {
-                raw = (b0 & 0x7f) | (int64_t(c.readByte("jump offset")) << 7);
-                bias = 0x4000;
+            int64_t delta;
+            if (v5) {
+                const uint8_t lo = c.readByte("jump offset");
+                const int64_t raw = lo | (int64_t(c.readByte("jump offset")) << 8);
+                // v5 signedness is by opcode, not by the v6 table: JUMP_IF_x_OR_POP are signed here (§2.3).
+                const bool isSigned = ins.opcode <= uint8_t(Op::JumpIfFalseOrPop);
+                delta = isSigned ? raw - 0x8000 : raw;
+            } else {
+                const uint8_t b0 = c.readByte("jump offset");
+                int64_t raw = b0;
+                int64_t bias = 0x40;
+                if (b0 & 0x80) {
+                    raw = (b0 & 0x7f) | (int64_t(c.readByte("jump offset")) << 7);
+                    bias = 0x4000;
+                }
+                delta = info.operand == OperandKind::SignedJump ? raw - bias : raw;
             }
-            const int64_t delta = info.operand == OperandKind::SignedJump ? raw - bias : raw;
             // Relative to the end of the offset field, before UNWIND_JUMP's extra byte.
             ins.jumpTarget = int64_t(c.position()) + delta;
             break;
@@ -148,42 +165,14 @@ Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
     return ins;
 }
 
+} // namespace
+
+Instruction decodeInstruction(std::span<const uint8_t> opcodes, size_t offset) {
+    return decode(opcodes, offset, false, false);
+}
+
 Instruction decodeInstructionV5(std::span<const uint8_t> opcodes, size_t offset, bool cacheLookup) {
-    Instruction ins;
-    ins.offset = offset;
-    ByteCursor c(opcodes, offset);
-    ins.opcode = c.readByte("opcode");
-    const OpcodeInfo& info = opcodeInfo(ins.opcode);
-    if (info.name.empty())
-        throw MpyFormatError(fmt::format("unused opcode 0x{:02x} at offset {}", ins.opcode, offset));
-    try {
-        switch (info.operand) {
-        case OperandKind::None: break;
-        case OperandKind::Qstr: {
-            const uint8_t lo = c.readByte("qstr operand");
-            ins.arg = lo | (uint64_t(c.readByte("qstr operand")) << 8);
-            if (cacheLookup && isV5CachedOpcode(ins.opcode)) ins.extra = c.readByte("cache byte");
-            break;
-        }
-        case OperandKind::Uint: ins.arg = c.readVuint("operand"); break;
-        case OperandKind::SignedInt: ins.smallInt = c.readSignedVarint("operand"); break;
-        case OperandKind::SignedJump:
-        case OperandKind::UnsignedJump: {
-            const uint8_t lo = c.readByte("jump offset");
-            const int64_t raw = lo | (int64_t(c.readByte("jump offset")) << 8);
-            // v5 signedness is by opcode, not by the v6 table: JUMP_IF_x_OR_POP are signed here (§2.3).
-            const bool isSigned = ins.opcode <= uint8_t(Op::JumpIfFalseOrPop);
-            ins.jumpTarget = int64_t(c.position()) + (isSigned ? raw - 0x8000 : raw);
-            break;
-        }
-        }
-        if (info.hasExtraByte) ins.extra = c.readByte("extra byte");
-    } catch (const MpyFormatError& e) {
-        throw MpyFormatError(fmt::format("{} at offset {}: {}", info.name, offset, e.what()));
-    }
-    decodeMultiOpcode(ins);
-    ins.size = c.position() - offset;
-    return ins;
+    return decode(opcodes, offset, true, cacheLookup);
 }
 
 } // namespace mpyseal::mpy
