@@ -20,7 +20,6 @@ namespace {
 // Operands quoted inside opcode lines are shortened so that a hostile file referencing one huge constant
 // many times cannot blow the listing up quadratically.
 constexpr size_t kMaxOperandText = 80;
-constexpr size_t kMaxPathText = 160;
 
 bool isValidUtf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
@@ -209,8 +208,7 @@ class Lister {
             throw MpyFormatError(fmt::format("raw code under '{}': {}", parentPath, e.what()));
         }
         const std::string name = qstrText(p.simpleName, kMaxOperandText);
-        std::string path = parentPath.empty() ? name : parentPath + "/" + name;
-        if (path.size() > kMaxPathText) path = "..." + path.substr(path.size() - kMaxPathText);
+        const std::string path = detail::joinPath(parentPath, name);
         std::vector<LineMapping> lines;
         try {
             lines = decodeLineTable(p.lineTable);
