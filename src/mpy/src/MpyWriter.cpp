@@ -45,38 +45,27 @@ void appendQstr(std::vector<uint8_t>& out, const std::string& text) {
 }
 
 void appendConstant(std::vector<uint8_t>& out, const Constant& c) {
+    uint8_t tag;
     switch (c.kind) {
     case Constant::Kind::None: out.push_back(kTagNone); return;
     case Constant::Kind::False: out.push_back(kTagFalse); return;
     case Constant::Kind::True: out.push_back(kTagTrue); return;
     case Constant::Kind::Ellipsis: out.push_back(kTagEllipsis); return;
-    case Constant::Kind::Str:
-        out.push_back(kTagStr);
-        appendText(out, c.text, true);
-        return;
-    case Constant::Kind::Bytes:
-        out.push_back(kTagBytes);
-        appendText(out, c.text, true);
-        return;
-    case Constant::Kind::Int:
-        out.push_back(kTagInt);
-        appendText(out, c.text, false);
-        return;
-    case Constant::Kind::Float:
-        out.push_back(kTagFloat);
-        appendText(out, c.text, false);
-        return;
-    case Constant::Kind::Complex:
-        out.push_back(kTagComplex);
-        appendText(out, c.text, false);
-        return;
     case Constant::Kind::Tuple:
         out.push_back(kTagTuple);
         appendVuint(out, c.items.size());
         for (const Constant& item : c.items) appendConstant(out, item);
         return;
+    case Constant::Kind::Str: tag = kTagStr; break;
+    case Constant::Kind::Bytes: tag = kTagBytes; break;
+    case Constant::Kind::Int: tag = kTagInt; break;
+    case Constant::Kind::Float: tag = kTagFloat; break;
+    case Constant::Kind::Complex: tag = kTagComplex; break;
+    default: throw std::invalid_argument(fmt::format("writeMpy: unknown constant kind {}", int(c.kind)));
     }
-    throw std::invalid_argument(fmt::format("writeMpy: unknown constant kind {}", int(c.kind)));
+    // str and bytes carry a NUL the loader skips; the number texts do not (§1.5).
+    out.push_back(tag);
+    appendText(out, c.text, c.kind == Constant::Kind::Str || c.kind == Constant::Kind::Bytes);
 }
 
 void appendRawCode(std::vector<uint8_t>& out, const RawCode& rc) {
