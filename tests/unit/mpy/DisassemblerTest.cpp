@@ -9,11 +9,8 @@
 namespace mpyseal::mpy {
 namespace {
 
+using test::expectContains;
 using test::hex;
-
-void expectContains(const std::string& text, const std::string& line) {
-    EXPECT_NE(text.find(line), std::string::npos) << "missing: [" << line << "]\nin:\n" << text;
-}
 
 TEST(Disassembler, WorkedExample1Code) {
     EXPECT_EQ(disassembleCode(readMpy(test::workedExample1())), "<module>:\n"
@@ -119,7 +116,9 @@ TEST(Disassembler, WorkedExample3) {
 }
 
 TEST(Disassembler, EveryGoldenFile) {
-    for (const auto& path : test::goldenFiles()) {
+    const auto files = test::goldenFiles();
+    ASSERT_EQ(files.size(), 70u) << "golden corpus not found under " << test::goldenDir();
+    for (const auto& path : files) {
         SCOPED_TRACE(path.filename().string());
         MpyFile f = readMpy(test::readBytes(path));
         std::string full, code;
@@ -141,7 +140,7 @@ TEST(Disassembler, OperandForms) {
     // cells=2; bad qstr 9; RETURN_VALUE.
     f.root.code = hex("08 02 01 23 00 23 01 23 02 10 02 1b 03 36 82 02 31 84 01 2f 15 d3 22 6f 20 00 02 "
                       "11 09 63");
-    f.root.children.push_back(RawCode{RawCodeKind::Bytecode, hex("08 02 01 51 63"), {}, {}});
+    f.root.children.push_back(RawCode{RawCodeKind::Bytecode, hex("08 02 01 51 63"), {}, {}, {}});
     const std::string code = disassembleCode(f);
     expectContains(code, "  00 LOAD_CONST_OBJ (1,)\n");
     expectContains(code, "  02 LOAD_CONST_OBJ b'\\x01\\''\n");

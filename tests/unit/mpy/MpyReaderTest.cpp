@@ -15,25 +15,9 @@
 namespace mpyseal::mpy {
 namespace {
 
+using test::errorOf;
 using test::hex;
 using test::toHex;
-
-// The MpyFormatError message for `bytes`, or "" if they are accepted.
-std::string errorOf(const std::vector<uint8_t>& bytes, const ReadLimits& limits = {}) {
-    try {
-        readMpy(bytes, limits);
-        return "";
-    } catch (const MpyFormatError& e) {
-        return e.what();
-    }
-}
-
-#define EXPECT_MPY_ERROR(bytes, substring)                                                                   \
-    do {                                                                                                     \
-        const std::string message_ = errorOf(bytes);                                                         \
-        EXPECT_FALSE(message_.empty()) << "accepted";                                                        \
-        EXPECT_NE(message_.find(substring), std::string::npos) << "message: " << message_;                   \
-    } while (0)
 
 // Index of the first occurrence of `pattern` in `bytes` (the test fails if absent).
 size_t find(const std::vector<uint8_t>& bytes, const std::vector<uint8_t>& pattern) {

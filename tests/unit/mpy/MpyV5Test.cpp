@@ -17,24 +17,10 @@
 namespace mpyseal::mpy {
 namespace {
 
+using test::errorOf;
+using test::expectContains;
 using test::hex;
 using test::toHex;
-
-std::string errorOf(const std::vector<uint8_t>& bytes, const ReadLimits& limits = {}) {
-    try {
-        readMpy(bytes, limits);
-        return "";
-    } catch (const MpyFormatError& e) {
-        return e.what();
-    }
-}
-
-#define EXPECT_MPY_ERROR(bytes, substring)                                                                   \
-    do {                                                                                                     \
-        const std::string message_ = errorOf(bytes);                                                         \
-        EXPECT_FALSE(message_.empty()) << "accepted";                                                        \
-        EXPECT_NE(message_.find(substring), std::string::npos) << "message: " << message_;                   \
-    } while (0)
 
 std::vector<uint8_t> replaced(std::vector<uint8_t> bytes, size_t at, size_t n,
                               const std::vector<uint8_t>& to) {
@@ -471,10 +457,6 @@ TEST(MpyV5, ModelRoundTripKeepsQstrIds) {
     f.qstrs = {"hello", "ex1.py", "unused", "print", "<module>"};
     f.root.code = hex("08 0a 04 00 01 00 00 11 03 00 10 00 00 34 01 59 51 63");
     EXPECT_EQ(writeMpy(f), v5Example1());
-}
-
-void expectContains(const std::string& text, const std::string& line) {
-    EXPECT_NE(text.find(line), std::string::npos) << "missing: [" << line << "]\nin:\n" << text;
 }
 
 TEST(MpyV5, DisassembleWorkedExample9) {

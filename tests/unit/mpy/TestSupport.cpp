@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -66,6 +68,19 @@ std::vector<uint8_t> readBytes(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot open " + path.string());
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string errorOf(const std::vector<uint8_t>& bytes, const ReadLimits& limits) {
+    try {
+        readMpy(bytes, limits);
+        return "";
+    } catch (const MpyFormatError& e) {
+        return e.what();
+    }
+}
+
+void expectContains(const std::string& text, const std::string& part) {
+    EXPECT_NE(text.find(part), std::string::npos) << "missing: [" << part << "]\nin:\n" << text;
 }
 
 std::vector<uint8_t> workedExample1() {

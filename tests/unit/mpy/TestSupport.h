@@ -2,6 +2,8 @@
 // mpy-format.md §1.11.
 #pragma once
 
+#include "mpyseal/mpy/MpyReader.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -24,9 +26,23 @@ std::vector<uint8_t> readBytes(const std::filesystem::path& path);
 /// mpy-cross output, .mpy version 5), sorted.
 std::vector<std::filesystem::path> goldenV5Files();
 
+/// The MpyFormatError message readMpy gives for `bytes`, or "" if they are accepted.
+std::string errorOf(const std::vector<uint8_t>& bytes, const ReadLimits& limits = {});
+
+/// Expects `text` to contain `part` (shows the whole text otherwise).
+void expectContains(const std::string& text, const std::string& part);
+
 /// The byte strings of worked examples 1..3 in mpy-format.md §1.11.
 std::vector<uint8_t> workedExample1();
 std::vector<uint8_t> workedExample2();
 std::vector<uint8_t> workedExample3();
 
 } // namespace mpyseal::mpy::test
+
+/// Expects readMpy(bytes) to throw MpyFormatError with `substring` in its message.
+#define EXPECT_MPY_ERROR(bytes, substring)                                                                   \
+    do {                                                                                                     \
+        const std::string message_ = ::mpyseal::mpy::test::errorOf(bytes);                                   \
+        EXPECT_FALSE(message_.empty()) << "accepted";                                                        \
+        EXPECT_NE(message_.find(substring), std::string::npos) << "message: " << message_;                   \
+    } while (0)
