@@ -293,109 +293,69 @@ Node* Parser::foldChainV5(NodeKind kind, uint32_t ln, std::vector<Node*> operand
     return n;
 }
 
+// A left-associative chain `operand (op operand)*` of the binary operators in `table`; the first entry is
+// the chain's uniform operator. Only chains of mixed operators keep the operator of each step (`mixed`).
+Node* Parser::parseBinaryChain(NodeKind kind, Node* (Parser::*operand)(),
+                               std::initializer_list<ChainOp> table, bool mixed) {
+    auto opHere = [&]() -> const ChainOp* {
+        for (const ChainOp& entry : table)
+            if (is(entry.token)) return &entry;
+        return nullptr;
+    };
+    uint32_t ln = line();
+    Node* first = (this->*operand)();
+    if (opHere() == nullptr) return first;
+    std::vector<Node*> operands{first};
+    std::vector<int> ops;
+    while (const ChainOp* entry = opHere()) {
+        if (mixed) ops.push_back(static_cast<int>(entry->op));
+        advance();
+        operands.push_back((this->*operand)());
+    }
+    return foldChain(kind, ln, std::move(operands), std::move(ops), table.begin()->op);
+}
+
 // expr: xor_expr ('|' xor_expr)*
 Node* Parser::parseExpr() {
-    uint32_t ln = line();
-    Node* first = parseXorExpr();
-    if (!is(TokenKind::OpPipe)) return first;
-    std::vector<Node*> operands{first};
-    while (accept(TokenKind::OpPipe)) operands.push_back(parseXorExpr());
-    if (operands.size() == 1) return operands[0];
-    return foldChain(NodeKind::ExprOr, ln, std::move(operands), {}, BinaryOp::Or);
+    return parseBinaryChain(NodeKind::ExprOr, &Parser::parseXorExpr, {{TokenKind::OpPipe, BinaryOp::Or}},
+                            false);
 }
 
 // xor_expr: and_expr ('^' and_expr)*
 Node* Parser::parseXorExpr() {
-    uint32_t ln = line();
-    Node* first = parseAndExpr();
-    if (!is(TokenKind::OpCaret)) return first;
-    std::vector<Node*> operands{first};
-    while (accept(TokenKind::OpCaret)) operands.push_back(parseAndExpr());
-    if (operands.size() == 1) return operands[0];
-    return foldChain(NodeKind::XorExpr, ln, std::move(operands), {}, BinaryOp::Xor);
+    return parseBinaryChain(NodeKind::XorExpr, &Parser::parseAndExpr, {{TokenKind::OpCaret, BinaryOp::Xor}},
+                            false);
 }
 
 // and_expr: shift_expr ('&' shift_expr)*
 Node* Parser::parseAndExpr() {
-    uint32_t ln = line();
-    Node* first = parseShiftExpr();
-    if (!is(TokenKind::OpAmpersand)) return first;
-    std::vector<Node*> operands{first};
-    while (accept(TokenKind::OpAmpersand)) operands.push_back(parseShiftExpr());
-    if (operands.size() == 1) return operands[0];
-    return foldChain(NodeKind::AndExpr, ln, std::move(operands), {}, BinaryOp::And);
+    return parseBinaryChain(NodeKind::AndExpr, &Parser::parseShiftExpr,
+                            {{TokenKind::OpAmpersand, BinaryOp::And}}, false);
 }
 
 // shift_expr: arith_expr (('<<'|'>>') arith_expr)*
 Node* Parser::parseShiftExpr() {
-    uint32_t ln = line();
-    Node* first = parseArithExpr();
-    if (!is(TokenKind::OpDblLess) && !is(TokenKind::OpDblMore)) return first;
-    std::vector<Node*> operands{first};
-    std::vector<int> ops;
-    for (;;) {
-        if (is(TokenKind::OpDblLess)) {
-            ops.push_back(static_cast<int>(BinaryOp::Lshift));
-        } else if (is(TokenKind::OpDblMore)) {
-            ops.push_back(static_cast<int>(BinaryOp::Rshift));
-        } else {
-            break;
-        }
-        advance();
-        operands.push_back(parseArithExpr());
-    }
-    if (operands.size() == 1) return operands[0];
-    return foldChain(NodeKind::ShiftExpr, ln, std::move(operands), std::move(ops), BinaryOp::Lshift);
+    return parseBinaryChain(
+        NodeKind::ShiftExpr, &Parser::parseArithExpr,
+        {{TokenKind::OpDblLess, BinaryOp::Lshift}, {TokenKind::OpDblMore, BinaryOp::Rshift}}, true);
 }
 
 // arith_expr: term (('+'|'-') term)*
 Node* Parser::parseArithExpr() {
-    uint32_t ln = line();
-    Node* first = parseTerm();
-    if (!is(TokenKind::OpPlus) && !is(TokenKind::OpMinus)) return first;
-    std::vector<Node*> operands{first};
-    std::vector<int> ops;
-    for (;;) {
-        if (is(TokenKind::OpPlus)) {
-            ops.push_back(static_cast<int>(BinaryOp::Add));
-        } else if (is(TokenKind::OpMinus)) {
-            ops.push_back(static_cast<int>(BinaryOp::Subtract));
-        } else {
-            break;
-        }
-        advance();
-        operands.push_back(parseTerm());
-    }
-    if (operands.size() == 1) return operands[0];
-    return foldChain(NodeKind::ArithExpr, ln, std::move(operands), std::move(ops), BinaryOp::Add);
+    return parseBinaryChain(NodeKind::ArithExpr, &Parser::parseTerm,
+                            {{TokenKind::OpPlus, BinaryOp::Add}, {TokenKind::OpMinus, BinaryOp::Subtract}},
+                            true);
 }
 
 // term: factor (('*'|'@'|'/'|'%'|'//') factor)*
 Node* Parser::parseTerm() {
-    uint32_t ln = line();
-    Node* first = parseFactor();
-    if (!is(TokenKind::OpStar) && !is(TokenKind::OpAt) && !is(TokenKind::OpSlash) &&
-        !is(TokenKind::OpPercent) && !is(TokenKind::OpDblSlash))
-        return first;
-    std::vector<Node*> operands{first};
-    std::vector<int> ops;
-    for (;;) {
-        BinaryOp op;
-        switch (kind()) {
-        case TokenKind::OpStar: op = BinaryOp::Multiply; break;
-        case TokenKind::OpAt: op = BinaryOp::MatMultiply; break;
-        case TokenKind::OpSlash: op = BinaryOp::TrueDivide; break;
-        case TokenKind::OpPercent: op = BinaryOp::Modulo; break;
-        case TokenKind::OpDblSlash: op = BinaryOp::FloorDivide; break;
-        default: op = BinaryOp::Less; break;
-        }
-        if (op == BinaryOp::Less) break;
-        ops.push_back(static_cast<int>(op));
-        advance();
-        operands.push_back(parseFactor());
-    }
-    if (operands.size() == 1) return operands[0];
-    return foldChain(NodeKind::Term, ln, std::move(operands), std::move(ops), BinaryOp::Multiply);
+    return parseBinaryChain(NodeKind::Term, &Parser::parseFactor,
+                            {{TokenKind::OpStar, BinaryOp::Multiply},
+                             {TokenKind::OpAt, BinaryOp::MatMultiply},
+                             {TokenKind::OpSlash, BinaryOp::TrueDivide},
+                             {TokenKind::OpPercent, BinaryOp::Modulo},
+                             {TokenKind::OpDblSlash, BinaryOp::FloorDivide}},
+                            true);
 }
 
 // factor: ('+'|'-'|'~') factor | power

@@ -9,6 +9,7 @@
 
 #include "mpyseal/compiler/Compiler.h"
 
+#include <initializer_list>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -147,6 +148,12 @@ class Parser {
     Node* parseShiftExpr();
     Node* parseArithExpr();
     Node* parseTerm();
+    struct ChainOp {
+        TokenKind token;
+        BinaryOp op;
+    };
+    Node* parseBinaryChain(NodeKind kind, Node* (Parser::*operand)(), std::initializer_list<ChainOp> table,
+                           bool mixed);
     Node* parseFactor();
     Node* parsePower();
     Node* parseAtomExpr();
