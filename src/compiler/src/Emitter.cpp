@@ -100,7 +100,7 @@ bool Emitter::endPass() {
     previousObjectCount_ = objects_.size();
     if (v5_) {
         // Every instruction has a fixed size in v5, so one emit pass is final.
-        if (pass_ == Pass::Emit) finishRawCodeV5();
+        if (pass_ == Pass::Emit) finishRawCode();
         return true;
     }
     if (pass_ == Pass::StackSize || pass_ == Pass::CodeSize) {
@@ -141,39 +141,23 @@ void Emitter::finishRawCode() {
     Scope& s = *scope_;
     std::vector<uint8_t> code;
     mpy::appendSignature(code, signatureOf(s));
-
     std::vector<uint8_t> cells;
     for (const auto& id : s.ids)
         if (id.kind == IdKind::Cell) cells.push_back(static_cast<uint8_t>(id.localNum));
-    mpy::appendPreludeSize(code, static_cast<uint32_t>(prefix_.size() + lineTable_.size()),
-                           static_cast<uint32_t>(cells.size()));
+    // v5's n_info also counts the line table's 00 terminator (mpy-v5.md §1.7).
+    size_t nInfo = prefix_.size() + lineTable_.size() + (v5_ ? 1 : 0);
+    mpy::appendPreludeSize(code, static_cast<uint32_t>(nInfo), static_cast<uint32_t>(cells.size()));
     code.insert(code.end(), prefix_.begin(), prefix_.end());
     code.insert(code.end(), lineTable_.begin(), lineTable_.end());
+    if (v5_) code.push_back(0);
     code.insert(code.end(), cells.begin(), cells.end());
     code.insert(code.end(), bytecode_.begin(), bytecode_.end());
     s.rawCode.kind = mpy::RawCodeKind::Bytecode;
     s.rawCode.code = std::move(code);
-}
-
-void Emitter::finishRawCodeV5() {
-    Scope& s = *scope_;
-    std::vector<uint8_t> code;
-    mpy::appendSignature(code, signatureOf(s));
-    std::vector<uint8_t> cells;
-    for (const auto& id : s.ids)
-        if (id.kind == IdKind::Cell) cells.push_back(static_cast<uint8_t>(id.localNum));
-    // n_info counts the two 2-byte names, the line table and its 00 terminator (mpy-v5.md §1.7).
-    mpy::appendPreludeSize(code, static_cast<uint32_t>(prefix_.size() + lineTable_.size() + 1),
-                           static_cast<uint32_t>(cells.size()));
-    code.insert(code.end(), prefix_.begin(), prefix_.end());
-    code.insert(code.end(), lineTable_.begin(), lineTable_.end());
-    code.push_back(0);
-    code.insert(code.end(), cells.begin(), cells.end());
-    code.insert(code.end(), bytecode_.begin(), bytecode_.end());
-    s.rawCode.kind = mpy::RawCodeKind::Bytecode;
-    s.rawCode.code = std::move(code);
-    s.rawCode.v5Constants = objects_;
-    s.rawCode.v5ArgNames = argNames_;
+    if (v5_) {
+        s.rawCode.v5Constants = objects_;
+        s.rawCode.v5ArgNames = argNames_;
+    }
 }
 
 void Emitter::writeU16(uint32_t value) {
@@ -212,7 +196,8 @@ void Emitter::pre(int stackAdj) {
 }
 
 uint8_t* Emitter::reserve(size_t n) {
-    static thread_local uint8_t dummy[8];
+    // Counted but not written: room for the longest instruction (an opcode and a 10-byte var-int).
+    static thread_local uint8_t dummy[16];
     if (suppress_ && !v5_) return dummy; // 1.13 emits dead code
     if (pass_ < Pass::Emit) {
         bytecodeOffset_ += n;
@@ -235,21 +220,13 @@ void Emitter::writeByteValue(int stackAdj, uint8_t b) {
 
 void Emitter::writeUint(int stackAdj, Op op, uint64_t value) {
     pre(stackAdj);
-    uint8_t enc[12];
-    size_t n = 0;
-    enc[n++] = static_cast<uint8_t>(op);
-    // vuint, most significant 7-bit group first (mpy-format.md §1.2)
-    uint8_t groups[10];
-    size_t g = 0;
-    do {
-        groups[g++] = static_cast<uint8_t>(value & 0x7f);
-        value >>= 7;
-    } while (value != 0);
-    while (g > 0) {
-        --g;
-        enc[n++] = static_cast<uint8_t>(groups[g] | (g > 0 ? 0x80 : 0));
-    }
-    std::copy(enc, enc + n, reserve(n));
+    encoded_.assign(1, static_cast<uint8_t>(op));
+    mpy::appendVuint(encoded_, value);
+    writeEncoded();
+}
+
+void Emitter::writeEncoded() {
+    std::copy(encoded_.begin(), encoded_.end(), reserve(encoded_.size()));
 }
 
 void Emitter::writeQstr(int stackAdj, Op op, const std::string& q) {
@@ -337,10 +314,9 @@ void Emitter::loadConstSmallInt(int64_t value) {
         return;
     }
     pre(1);
-    std::vector<uint8_t> enc{static_cast<uint8_t>(Op::LoadConstSmallInt)};
-    mpy::appendSignedVarint(enc, value);
-    uint8_t* p = reserve(enc.size());
-    std::copy(enc.begin(), enc.end(), p);
+    encoded_.assign(1, static_cast<uint8_t>(Op::LoadConstSmallInt));
+    mpy::appendSignedVarint(encoded_, value);
+    writeEncoded();
 }
 
 void Emitter::loadConstObj(const mpy::Constant& c, const void* identity) {

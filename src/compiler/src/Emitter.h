@@ -149,11 +149,12 @@ class Emitter {
     void writeByte(int stackAdj, mpy::Op op) { writeByteValue(stackAdj, static_cast<uint8_t>(op)); }
     void writeByteValue(int stackAdj, uint8_t b);
     void writeUint(int stackAdj, mpy::Op op, uint64_t value);
+    /// Writes the instruction held in encoded_.
+    void writeEncoded();
     void writeQstr(int stackAdj, mpy::Op op, const std::string& q);
     void writeLabel(int stackAdj, mpy::Op op, uint32_t label);
     void writeChild(int stackAdj, mpy::Op op, Scope* child);
     void finishRawCode();
-    void finishRawCodeV5();
     void writeU16(uint32_t value);
 
     ModuleTables& tables_;
@@ -173,6 +174,7 @@ class Emitter {
     std::vector<size_t> labelOffsets_;
     std::vector<uint8_t> prefix_; ///< simple name + argument names (vuint qstr indices)
     bool overflow_ = false;
+    std::vector<uint8_t> encoded_; ///< scratch: the instruction writeUint / loadConstSmallInt encode
     // .mpy v5
     bool v5_ = false;
     std::string sourceName_;
