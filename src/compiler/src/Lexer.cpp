@@ -403,16 +403,20 @@ void Lexer::lexStringOrBytes() {
     }
 }
 
+// Consumes a string literal's opening quote, or three alike; returns how many.
+size_t Lexer::openQuotes() {
+    int quote = peekChar(0);
+    nextChar();
+    if (peekChar(0) != quote || peekChar(1) != quote) return 1;
+    nextChar();
+    nextChar();
+    return 3;
+}
+
 void Lexer::parseStringLiteral(bool isRaw, bool isFString, bool isBytes) {
     std::string& out = tok_.text;
     int quote = peekChar(0);
-    nextChar();
-    size_t numQuotes = 1;
-    if (peekChar(0) == quote && peekChar(1) == quote) {
-        nextChar();
-        nextChar();
-        numQuotes = 3;
-    }
+    size_t numQuotes = openQuotes();
     size_t nClosing = 0;
     auto setError = [&](TokenKind kind) {
         // Keep the first error: an invalid escape must not be masked by a later one.
@@ -597,13 +601,7 @@ void Lexer::lexTemplateString() {
         nextChar();
         if (isRaw) nextChar();
         int quote = peekChar(0);
-        nextChar();
-        size_t numQuotes = 1;
-        if (peekChar(0) == quote && peekChar(1) == quote) {
-            nextChar();
-            nextChar();
-            numQuotes = 3;
-        }
+        size_t numQuotes = openQuotes();
         std::string raw; // literal text with escapes still encoded
         auto flushLiteral = [&] {
             // Decode escapes by running the literal text through the ordinary string scanner.

@@ -143,6 +143,7 @@ class Lexer {
     void nextChar();
     bool skipWhitespace(bool stopAtNewline);
     void lexStringOrBytes();
+    size_t openQuotes();
     void parseStringLiteral(bool isRaw, bool isFString, bool isBytes);
     bool isStringStart() const;
     bool isTemplateStart() const;
