@@ -487,19 +487,21 @@ Node* Parser::parseDottedName() {
     return d;
 }
 
+// dotted_as_name: dotted_name ['as' NAME]; import_as_name: NAME ['as' NAME]
+Node* Parser::parseAsName(NodeKind kind, Node* (Parser::*parseName)()) {
+    Node* item = make(kind, line());
+    Node* name = (this->*parseName)();
+    Node* as = accept(TokenKind::KwAs) ? parseNameLeaf() : null();
+    item->kids = {name, as};
+    return item;
+}
+
 // import_name: 'import' dotted_as_names
 Node* Parser::parseImportName() {
     Node* n = make(NodeKind::ImportName, line());
     advance();
     do {
-        Node* item = make(NodeKind::DottedAsName, line());
-        Node* dotted = parseDottedName();
-        Node* as = null();
-        if (accept(TokenKind::KwAs)) {
-            as = parseNameLeaf();
-        }
-        item->kids = {dotted, as};
-        n->kids.push_back(item);
+        n->kids.push_back(parseAsName(NodeKind::DottedAsName, &Parser::parseDottedName));
     } while (accept(TokenKind::DelComma));
     return n;
 }
@@ -535,14 +537,7 @@ Node* Parser::parseImportFrom() {
     bool paren = accept(TokenKind::DelParenOpen);
     do {
         if (paren && is(TokenKind::DelParenClose)) break;
-        Node* item = make(NodeKind::ImportAsName, line());
-        Node* name = parseNameLeaf();
-        Node* as = null();
-        if (accept(TokenKind::KwAs)) {
-            as = parseNameLeaf();
-        }
-        item->kids = {name, as};
-        n->kids.push_back(item);
+        n->kids.push_back(parseAsName(NodeKind::ImportAsName, &Parser::parseNameLeaf));
     } while (accept(TokenKind::DelComma));
     if (paren) expect(TokenKind::DelParenClose);
     return n;

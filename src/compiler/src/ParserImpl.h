@@ -126,6 +126,7 @@ class Parser {
     Node* parseParams(TokenKind closing, bool allowAnnotations);
     Node* parseDottedName();
     Node* parseNameLeaf();
+    Node* parseAsName(NodeKind kind, Node* (Parser::*parseName)());
 
     // expressions
     Node* parseTestlistStarExpr(NodeKind tupleKind);
