@@ -42,6 +42,11 @@ std::string dis(const std::string& source) {
     return mpyseal::mpy::disassembleCode(compileModel(source));
 }
 
+// Whether `pattern` occurs in `code` (an instruction whose bytes the spec gives).
+bool containsBytes(const std::vector<uint8_t>& code, const std::vector<uint8_t>& pattern) {
+    return std::search(code.begin(), code.end(), pattern.begin(), pattern.end()) != code.end();
+}
+
 std::string compileError(const std::string& source) {
     try {
         compile(source);
@@ -203,19 +208,14 @@ TEST(CompilerSpecTemplates, FStringBecomesFormatCall) {
 TEST(CompilerSpecTemplates, ForwardJumpBoundaryAt63Bytes) {
     // Each `y = x` statement in the body compiles to LOAD_NAME x (2 bytes) + STORE_NAME y (2 bytes) = 4
     // bytes; each `z = 1` is LOAD_CONST_SMALL_INT 1 (1 byte) + STORE_NAME z (2 bytes) = 3 bytes.
-    auto findJump = [](const std::vector<uint8_t>& code, std::vector<uint8_t> pattern) {
-        for (size_t i = 0; i + pattern.size() <= code.size(); ++i)
-            if (std::equal(pattern.begin(), pattern.end(), code.begin() + static_cast<long>(i))) return true;
-        return false;
-    };
     std::string exact62 = "if x:\n";
     for (int i = 0; i < 14; ++i) exact62 += "    y = x\n"; // 56 bytes
     exact62 += "    z = 1\n    z = 1\n";                   // 62 bytes
     std::string exact63 = "if x:\n";
     for (int i = 0; i < 15; ++i) exact63 += "    y = x\n"; // 60 bytes
     exact63 += "    z = 1\n";                              // 63 bytes
-    EXPECT_TRUE(findJump(compileModel(exact62).root.code, {0x44, 0x7e}));
-    EXPECT_TRUE(findJump(compileModel(exact63).root.code, {0x44, 0xbf, 0x80}));
+    EXPECT_TRUE(containsBytes(compileModel(exact62).root.code, {0x44, 0x7e}));
+    EXPECT_TRUE(containsBytes(compileModel(exact63).root.code, {0x44, 0xbf, 0x80}));
 }
 
 // §5.11: 256 positional arguments are encoded without a range check (34 82 00).
@@ -223,11 +223,7 @@ TEST(CompilerSpecTemplates, CallWith256PositionalArgumentsWraps) {
     std::string source = "f(";
     for (int i = 0; i < 256; ++i) source += "x,";
     source += ")\n";
-    auto code = compileModel(source).root.code;
-    bool found = false;
-    for (size_t i = 0; i + 3 <= code.size(); ++i)
-        if (code[i] == 0x34 && code[i + 1] == 0x82 && code[i + 2] == 0x00) found = true;
-    EXPECT_TRUE(found);
+    EXPECT_TRUE(containsBytes(compileModel(source).root.code, {0x34, 0x82, 0x00}));
 }
 
 // §2.4: star bitmap and keyword pairs of f(1, *a, 2, *b, k=3, **c).
@@ -235,11 +231,8 @@ TEST(CompilerSpecTemplates, StarArgumentsBitmap) {
     std::string listing = dis("f(1, *a, 2, *b, k=3, **c)\n");
     EXPECT_NE(listing.find("LOAD_CONST_SMALL_INT 10\n"), std::string::npos) << listing;
     EXPECT_NE(listing.find("CALL_FUNCTION_VAR_KW"), std::string::npos) << listing;
-    auto code = compileModel("f(1, *a, 2, *b, k=3, **c)\n").root.code;
-    bool found = false;
-    for (size_t i = 0; i + 3 <= code.size(); ++i)
-        if (code[i] == 0x35 && code[i + 1] == 0x84 && code[i + 2] == 0x04) found = true; // vuint 0x204
-    EXPECT_TRUE(found);
+    EXPECT_TRUE(containsBytes(compileModel("f(1, *a, 2, *b, k=3, **c)\n").root.code,
+                              {0x35, 0x84, 0x04})); // vuint 0x204
 }
 
 // §5.4.3: *args is swapped with the last plain parameter, so keyword-only names come out reversed.
