@@ -457,6 +457,13 @@ void CodeGenerator::compileAtomExprTrailers(Node* pn, size_t firstTrailer) {
     }
 }
 
+// name=value in a call: the name as a string, then the value (both call conventions).
+void CodeGenerator::compileKeywordArgument(Node* arg) {
+    if (!arg->kids[0]->isName()) syntaxError(arg, "LHS of keyword arg must be an id");
+    emit_.loadConstString(arg->kids[0]->text);
+    compileNode(arg->kids[1]);
+}
+
 void CodeGenerator::compileTrailerParenHelper(Node* arglist, bool isMethodCall, int nPositionalExtra) {
     if (v5_) {
         compileTrailerParenHelperV5(arglist, isMethodCall, nPositionalExtra);
@@ -466,8 +473,7 @@ void CodeGenerator::compileTrailerParenHelper(Node* arglist, bool isMethodCall, 
     int nKeyword = 0;
     bool haveSingleStar = false, haveDoubleStar = false;
     uint64_t starArgs = 0;
-    std::vector<Node*> args;
-    if (!arglist->isNull()) args = arglist->kids;
+    const std::vector<Node*>& args = arglist->kids; // none for a Null arglist
     for (size_t i = 0; i < args.size(); ++i) {
         Node* arg = args[i];
         switch (arg->kind) {
@@ -487,9 +493,7 @@ void CodeGenerator::compileTrailerParenHelper(Node* arglist, bool isMethodCall, 
             ++nKeyword;
             break;
         case NodeKind::Argument:
-            if (!arg->kids[0]->isName()) syntaxError(arg, "LHS of keyword arg must be an id");
-            emit_.loadConstString(arg->kids[0]->text);
-            compileNode(arg->kids[1]);
+            compileKeywordArgument(arg);
             ++nKeyword;
             break;
         case NodeKind::Comprehension:
@@ -525,8 +529,7 @@ void CodeGenerator::compileTrailerParenHelperV5(Node* arglist, bool isMethodCall
     int nKeyword = 0;
     Node* star = nullptr;
     Node* dblStar = nullptr;
-    std::vector<Node*> args;
-    if (!arglist->isNull()) args = arglist->kids;
+    const std::vector<Node*>& args = arglist->kids; // none for a Null arglist
     for (Node* arg : args) {
         switch (arg->kind) {
         case NodeKind::ArglistStar:
@@ -538,9 +541,7 @@ void CodeGenerator::compileTrailerParenHelperV5(Node* arglist, bool isMethodCall
             dblStar = arg->kids[0];
             break;
         case NodeKind::Argument:
-            if (!arg->kids[0]->isName()) syntaxError(arg, "LHS of keyword arg must be an id");
-            emit_.loadConstString(arg->kids[0]->text);
-            compileNode(arg->kids[1]);
+            compileKeywordArgument(arg);
             ++nKeyword;
             break;
         default:

@@ -370,8 +370,7 @@ void CodeGenerator::compileFor(Node* pn) {
         iter->kids[0]->isName() && iter->kids[0]->text == "range" &&
         iter->kids[1]->kind == NodeKind::TrailerParen) {
         Node* argList = iter->kids[1]->kids[0];
-        std::vector<Node*> args;
-        if (!argList->isNull()) args = argList->kids;
+        const std::vector<Node*>& args = argList->kids; // none for a Null arglist
         if (!args.empty() && args.size() <= 3) {
             Node* start;
             Node* end;

@@ -99,6 +99,7 @@ class CodeGenerator {
     void compileTupleItems(const std::vector<Node*>& items);
     void compileAtomExprTrailers(Node* pn, size_t firstTrailer);
     void compileTrailerParenHelper(Node* arglist, bool isMethodCall, int nPositionalExtra);
+    void compileKeywordArgument(Node* arg);
     void compileSubscript(Node* pn);
     void compileComparison(Node* pn);
     void compileOrAndTest(Node* pn, bool cond);
