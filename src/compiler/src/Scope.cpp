@@ -10,14 +10,10 @@ IdInfo* Scope::find(const std::string& name) {
 }
 
 IdInfo* Scope::findOrAdd(const std::string& name, IdKind idKind, bool& added) {
-    if (IdInfo* id = find(name)) {
-        added = false;
-        return id;
-    }
-    added = true;
-    idIndex.emplace(name, ids.size());
-    ids.push_back(IdInfo{name, idKind, 0, 0});
-    return &ids.back();
+    auto [it, inserted] = idIndex.try_emplace(name, ids.size());
+    added = inserted;
+    if (inserted) ids.push_back(IdInfo{name, idKind, 0, 0});
+    return &ids[it->second];
 }
 
 IdInfo* Scope::findGlobal(const std::string& name) {
