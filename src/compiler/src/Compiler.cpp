@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <pthread.h>
+#include <utility>
 
 namespace mpyseal::compiler {
 
@@ -481,8 +482,8 @@ mpy::MpyFile CodeGenerator::run() {
     file.flags =
         v5_ ? static_cast<uint8_t>((options_.unicode ? 2 : 0) | (options_.cacheLookupBc ? 1 : 0)) : 0;
     file.smallIntBits = static_cast<uint8_t>(options_.smallIntBits);
-    file.qstrs = tables_.qstrs;
-    file.constants = tables_.constants;
+    file.qstrs = std::move(tables_.qstrs); // the tables are complete: hand them over
+    file.constants = std::move(tables_.constants);
     file.root = std::move(module->rawCode);
     return file;
 }

@@ -26,6 +26,7 @@ enum class IdOp : uint8_t { Load, Store, Delete };
 class CodeGenerator {
   public:
     CodeGenerator(const CompileOptions& options, ParseTree& tree);
+    /// Compiles the whole tree; once per generator (the result takes over its tables).
     mpy::MpyFile run();
 
     // ---- shared helpers (Compiler.cpp) ----
