@@ -7,76 +7,31 @@
 //    sources (by the generator) rather than by parsing the .mpy, so this does not depend on a v5 reader.
 #include "mpyseal/common/FloatText.h"
 
+#include "FloatTestSupport.h"
+#include "mpyseal/common/AtomicFile.h"
+
 #include <gtest/gtest.h>
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 using namespace mpyseal::common;
+using namespace mpyseal::common::floattest;
 
 namespace {
 
-std::string bitsHex(double v) {
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(std::bit_cast<uint64_t>(v)));
-    return buf;
-}
-
-double fromHex(const std::string& hex) {
-    return std::bit_cast<double>(uint64_t(std::stoull(hex, nullptr, 16)));
-}
-
-bool sameBits(double a, double b) {
-    return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
-}
-
-struct Vector {
-    char kind;           // 'P' parse, 'R' float repr, 'J' imaginary repr, 'G' golden literal
-    std::string text;    // literal (P, G) or expected text (R, J)
-    double value = 0.0;  // expected value (P) or input (R, J)
-    std::string file;    // G: golden path relative to golden-v5/
-    std::string literal; // G: literal as written in the program
-    std::string reread;  // G: the constant text parsed and printed again, per the emulation
-    int line = 0;
-};
-
 const std::vector<Vector>& vectors() {
-    static const std::vector<Vector> all = [] {
-        std::vector<Vector> out;
-        std::ifstream in(MPYSEAL_FLOAT113_VECTORS);
-        std::string line;
-        for (int n = 1; std::getline(in, line); ++n) {
-            std::istringstream fields(line);
-            std::string kind, a, b, c, d;
-            fields >> kind >> a >> b >> c >> d;
-            if (kind == "P")
-                out.push_back({'P', a, fromHex(b), {}, {}, {}, n});
-            else if (kind == "R" || kind == "J")
-                out.push_back({kind[0], b, fromHex(a), {}, {}, {}, n});
-            else if (kind == "G")
-                out.push_back({'G', c, 0.0, a, b, d, n});
-        }
-        return out;
-    }();
+    static const std::vector<Vector> all = loadVectors(MPYSEAL_FLOAT113_VECTORS);
     return all;
-}
-
-size_t countKind(char kind) {
-    size_t n = 0;
-    for (const auto& v : vectors()) n += v.kind == kind;
-    return n;
 }
 
 bool isImaginaryLiteral(std::string_view literal) {
@@ -90,13 +45,8 @@ std::string constantText(std::string_view literal) {
 }
 
 /// The value a constant text stands for ("inf"/"nan" are not decimal literals).
-double valueOf(std::string text) {
-    const bool negative = !text.empty() && text[0] == '-';
-    if (negative) text.erase(0, 1);
-    const double v = text == "inf"   ? HUGE_VAL
-                     : text == "nan" ? std::numeric_limits<double>::quiet_NaN()
-                                     : parseMicroPython113Float(text);
-    return negative ? -v : v;
+double valueOf(const std::string& text) {
+    return constantValue(text, [](const std::string& t) { return parseMicroPython113Float(t); });
 }
 
 class FloatText113Vectors : public ::testing::Test {
@@ -112,9 +62,9 @@ class FloatText113Vectors : public ::testing::Test {
 TEST_F(FloatText113Vectors, FileHasEnoughVectors) {
     ASSERT_FALSE(vectors().empty()) << "no vectors in " << MPYSEAL_FLOAT113_VECTORS
                                     << " (built by the float113_vectors step from gen_float113_vectors.py)";
-    EXPECT_GE(countKind('R'), 6000u);
-    EXPECT_GE(countKind('P'), 7000u);
-    EXPECT_GE(countKind('J'), 300u);
+    EXPECT_GE(countKind(vectors(), 'R'), 6000u);
+    EXPECT_GE(countKind(vectors(), 'P'), 7000u);
+    EXPECT_GE(countKind(vectors(), 'J'), 300u);
 }
 
 TEST_F(FloatText113Vectors, ReprMatchesReference) {
@@ -199,13 +149,6 @@ TEST(FloatText113, DiffersFrom129) {
 // Golden .mpy v5 files (MicroPython 1.13 mpy-cross output).
 
 namespace {
-
-std::string readFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 /// The constant object as it appears in the file: tag 'f' (0x66) or 'c' (0x63), a one-byte vuint length
 /// (texts are shorter than 128 bytes), then the text (mpy-v5.md §1.5).
