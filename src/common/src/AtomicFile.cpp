@@ -86,8 +86,7 @@ void writeFileAtomically(const std::filesystem::path& path, std::span<const uint
             throwErrno(errno, "cannot flush", path);
         if (const int error = file.close(); error != 0) throwErrno(error, "cannot write", path);
         if (::rename(temp.c_str(), path.c_str()) != 0) throwErrno(errno, "cannot replace", path);
-    } catch (...) {
-        if (file.get() >= 0) file.close();
+    } catch (...) { // `file` closes itself, if still open, on the way out
         ::unlink(temp.c_str());
         throw;
     }

@@ -74,6 +74,21 @@ TEST_F(AtomicFileTest, WritesNewFile) {
     EXPECT_EQ(listDir(dir_), std::vector<std::string>{"out.mpy"}); // no temporary left behind
 }
 
+TEST_F(AtomicFileTest, PowerLossDurabilityWritesTheSameFile) {
+    const fs::path p = dir_ / "sealed.bin";
+    writeFileAtomically(p, bytes("old"), 0600, Durability::PowerLoss);
+    writeFileAtomically(p, bytes(std::string("new\0data", 8)), 0600, Durability::PowerLoss);
+    EXPECT_EQ(slurp(p), std::string("new\0data", 8));
+    EXPECT_EQ(permissions(p), 0600u);
+    EXPECT_EQ(listDir(dir_), std::vector<std::string>{"sealed.bin"});
+    // A relative path: its directory is "." for the directory fsync.
+    const fs::path old = fs::current_path();
+    fs::current_path(dir_);
+    writeFileAtomically("rel.bin", bytes("abc"), 0644, Durability::PowerLoss);
+    fs::current_path(old);
+    EXPECT_EQ(slurp(dir_ / "rel.bin"), "abc");
+}
+
 TEST_F(AtomicFileTest, WritesEmptyFile) {
     const fs::path p = dir_ / "empty";
     writeFileAtomically(p, {});
