@@ -324,8 +324,8 @@ int inspectCommand(const std::vector<std::string>& args) {
 /// Writes entries below a directory without ever following a symbolic link beneath it: openImage already
 /// refused '..' and absolute paths, but a link planted in the output directory (lib -> /etc) would still
 /// redirect a plain path-based write. Each directory is opened relative to its parent with O_NOFOLLOW, and
-/// each file goes to a fresh temporary name (O_EXCL) that is renamed over the target, so a link at the final
-/// name is replaced, not followed. Files are 0600 and new directories 0700: this is the plaintext the image
+/// each file is written atomically inside it (common::writeFileAtomicallyAt), so a link at the final name is
+/// replaced, not followed. Files are 0600 and new directories 0700: this is the plaintext the image
 /// protected.
 class ExtractionRoot {
   public:
@@ -365,7 +365,8 @@ class ExtractionRoot {
                 ::close(dirFd);
                 dirFd = next;
             }
-            writeFileIn(dirFd, std::string(path.substr(start)), name_ + "/" + std::string(path), data);
+            common::writeFileAtomicallyAt(dirFd, std::string(path.substr(start)), data, 0600,
+                                          common::Durability::ProcessCrash, name_ + "/" + std::string(path));
         } catch (...) {
             ::close(dirFd);
             throw;
@@ -374,37 +375,6 @@ class ExtractionRoot {
     }
 
   private:
-    static void writeFileIn(int dirFd, const std::string& file, const std::string& shown,
-                            seal::ByteView data) {
-        std::string temp;
-        int fd = -1;
-        for (unsigned attempt = 0; fd < 0; ++attempt) {
-            // short, so that a 255-byte entry name still leaves room for it
-            temp = ".mpyseal-" + std::to_string(::getpid()) + "-" + std::to_string(attempt) + ".tmp";
-            fd = ::openat(dirFd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-            if (fd < 0 && (errno != EEXIST || attempt > 100))
-                throw std::system_error(errno, std::generic_category(),
-                                        "cannot create a file beside " + shown);
-        }
-        std::size_t done = 0;
-        while (done < data.size()) {
-            const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                const int err = errno;
-                ::close(fd);
-                ::unlinkat(dirFd, temp.c_str(), 0);
-                throw std::system_error(err, std::generic_category(), "cannot write " + shown);
-            }
-            done += static_cast<std::size_t>(n);
-        }
-        if (::close(fd) != 0 || ::renameat(dirFd, temp.c_str(), dirFd, file.c_str()) != 0) {
-            const int err = errno;
-            ::unlinkat(dirFd, temp.c_str(), 0);
-            throw std::system_error(err, std::generic_category(), "cannot write " + shown);
-        }
-    }
-
     std::string name_;
     int fd_ = -1;
 };

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <random>
 #include <string>
@@ -46,8 +47,13 @@ std::filesystem::path temporaryName(const std::filesystem::path& path) {
     const uint64_t unique = random() ^ (counter.fetch_add(1) << 32);
     char suffix[40];
     std::snprintf(suffix, sizeof suffix, ".%d.%016llx.tmp", int(::getpid()), (unsigned long long)unique);
+    // Shorten the copied name so that the temporary one fits NAME_MAX (255) as the target's does.
+    constexpr std::size_t kNameMax = 255;
+    std::string base = path.filename().string();
+    const std::size_t room = kNameMax - 1 - std::strlen(suffix);
+    if (base.size() > room) base.resize(room);
     std::filesystem::path temp = path;
-    temp.replace_filename("." + path.filename().string() + suffix);
+    temp.replace_filename("." + base + suffix);
     return temp;
 }
 
@@ -67,37 +73,44 @@ void writeAll(int fd, std::span<const uint8_t> data, const std::filesystem::path
 
 void writeFileAtomically(const std::filesystem::path& path, std::span<const uint8_t> data, unsigned mode,
                          Durability durability) {
-    if (path.filename().empty()) throwErrno(EISDIR, "cannot write", path);
+    writeFileAtomicallyAt(AT_FDCWD, path, data, mode, durability, path);
+}
+
+void writeFileAtomicallyAt(int dirFd, const std::filesystem::path& path, std::span<const uint8_t> data,
+                           unsigned mode, Durability durability, const std::filesystem::path& shownAs) {
+    if (path.filename().empty()) throwErrno(EISDIR, "cannot write", shownAs);
     // O_EXCL with a fresh name instead of mkstemp: the kernel then applies the umask to `mode` itself,
     // which avoids the process-wide (and thread-unsafe) umask() query.
     std::filesystem::path temp;
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
         temp = temporaryName(path);
-        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
-        if (fd < 0 && errno != EEXIST && errno != EINTR) throwErrno(errno, "cannot write", path);
+        fd =
+            ::openat(dirFd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
+        if (fd < 0 && errno != EEXIST && errno != EINTR) throwErrno(errno, "cannot write", shownAs);
     }
-    if (fd < 0) throwErrno(EEXIST, "cannot create a temporary file for", path);
+    if (fd < 0) throwErrno(EEXIST, "cannot create a temporary file for", shownAs);
 
     FileDescriptor file(fd);
     try {
-        writeAll(file.get(), data, path);
+        writeAll(file.get(), data, shownAs);
         if (durability == Durability::PowerLoss && ::fsync(file.get()) != 0)
-            throwErrno(errno, "cannot flush", path);
-        if (const int error = file.close(); error != 0) throwErrno(error, "cannot write", path);
-        if (::rename(temp.c_str(), path.c_str()) != 0) throwErrno(errno, "cannot replace", path);
+            throwErrno(errno, "cannot flush", shownAs);
+        if (const int error = file.close(); error != 0) throwErrno(error, "cannot write", shownAs);
+        if (::renameat(dirFd, temp.c_str(), dirFd, path.c_str()) != 0)
+            throwErrno(errno, "cannot replace", shownAs);
     } catch (...) { // `file` closes itself, if still open, on the way out
-        ::unlink(temp.c_str());
+        ::unlinkat(dirFd, temp.c_str(), 0);
         throw;
     }
     if (durability != Durability::PowerLoss) return;
     // Make the rename itself durable; failure here does not undo a completed write, so it is ignored.
     std::filesystem::path dir = path.parent_path();
     if (dir.empty()) dir = ".";
-    const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirFd >= 0) {
-        ::fsync(dirFd);
-        ::close(dirFd);
+    const int parentFd = ::openat(dirFd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (parentFd >= 0) {
+        ::fsync(parentFd);
+        ::close(parentFd);
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <fstream>
 #include <string>
 #include <sys/stat.h>
@@ -226,4 +227,34 @@ TEST_F(AtomicFileTest, ReadFileEnforcesSizeLimit) {
     } catch (const std::system_error& e) {
         EXPECT_EQ(e.code(), std::errc::file_too_large);
     }
+}
+
+TEST_F(AtomicFileTest, NameOfTheLongestLengthFitsItsTemporaryFile) {
+    const fs::path target = dir_ / std::string(255, 'n'); // NAME_MAX on Linux file systems
+    writeFileAtomically(target, bytes("long"));
+    EXPECT_EQ(slurp(target), "long");
+    EXPECT_EQ(listDir(dir_).size(), 1u); // the temporary file is gone
+}
+
+TEST_F(AtomicFileTest, RelativeToADirectoryReplacesALinkInsteadOfFollowingIt) {
+    fs::create_directory(dir_ / "inner");
+    const fs::path victim = dir_ / "victim.txt";
+    std::ofstream(victim) << "unchanged";
+    fs::create_symlink(victim, dir_ / "inner" / "out.txt");
+    const int dirFd = ::open((dir_ / "inner").c_str(), O_RDONLY | O_DIRECTORY);
+    ASSERT_GE(dirFd, 0);
+    writeFileAtomicallyAt(dirFd, "out.txt", bytes("new"), 0600, Durability::PowerLoss, "shown/out.txt");
+    EXPECT_EQ(slurp(victim), "unchanged");
+    EXPECT_FALSE(fs::is_symlink(dir_ / "inner" / "out.txt"));
+    EXPECT_EQ(slurp(dir_ / "inner" / "out.txt"), "new");
+    EXPECT_EQ(permissions(dir_ / "inner" / "out.txt"), 0600u);
+    // errors name the file as the caller shows it
+    try {
+        writeFileAtomicallyAt(dirFd, "missing/out.txt", bytes("x"), 0600, Durability::ProcessCrash,
+                              "shown/x");
+        ADD_FAILURE() << "writing into a missing directory succeeded";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("'shown/x'"), std::string::npos) << e.what();
+    }
+    ::close(dirFd);
 }

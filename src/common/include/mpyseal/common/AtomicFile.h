@@ -23,6 +23,13 @@ enum class Durability {
 void writeFileAtomically(const std::filesystem::path& path, std::span<const uint8_t> data,
                          unsigned mode = 0644, Durability durability = Durability::ProcessCrash);
 
+/// As writeFileAtomically, with `path` relative to the directory `dirFd` (openat(2); AT_FDCWD for the
+/// working directory), so that a caller holding a directory it opened with O_NOFOLLOW writes into exactly
+/// that directory. A symbolic link at `path` is replaced, not followed. `shownAs` names the file in error
+/// messages. `dirFd` stays open and owned by the caller.
+void writeFileAtomicallyAt(int dirFd, const std::filesystem::path& path, std::span<const uint8_t> data,
+                           unsigned mode, Durability durability, const std::filesystem::path& shownAs);
+
 /// Reads a whole regular file into memory. Throws std::system_error if the path cannot be opened, is a
 /// directory, or a read fails. `maxBytes` bounds the size accepted (std::system_error with EFBIG beyond).
 std::string readFile(const std::filesystem::path& path, std::uintmax_t maxBytes = std::uintmax_t(1) << 32);
